@@ -1,0 +1,71 @@
+#pragma once
+// Parallel loops whose results do not depend on the thread count. Sums over agents are
+// taken in fixed chunks, each summed serially, and the chunk totals are combined in chunk
+// order: the floating-point result is the same for 1 thread or 64.
+#include <algorithm>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace minesim {
+
+/// Number of agents summed serially in one chunk. Part of the reproducibility promise:
+/// changing it changes the last bits of every mean.
+inline constexpr std::size_t sum_chunk = 4096;
+
+inline std::size_t chunk_count(std::size_t n) {
+  return (n + sum_chunk - 1) / sum_chunk;
+}
+
+/// Scratch space for deterministic sums, allocated once and reused every step.
+class ChunkedSum {
+public:
+  /// Reserve room for sums over n agents of up to `width` quantities at once.
+  void reserve(std::size_t n, std::size_t width) { partial_.assign(chunk_count(n) * width, 0.0); }
+
+  /// Sum f(i) over i in [0, n). f must be a pure function of i.
+  template <class F> double sum(std::size_t n, F&& f) {
+    const std::size_t chunks = chunk_count(n);
+    grow(chunks);
+#pragma omp parallel for schedule(static)
+    for (std::size_t c = 0; c < chunks; ++c) {
+      const std::size_t end = std::min(n, (c + 1) * sum_chunk);
+      double s = 0.0;
+      for (std::size_t i = c * sum_chunk; i < end; ++i)
+        s += f(i);
+      partial_[c] = s;
+    }
+    double total = 0.0;
+    for (std::size_t c = 0; c < chunks; ++c)
+      total += partial_[c];
+    return total;
+  }
+
+  /// Sum `out.size()` quantities at once: f(i, acc) adds agent i's contributions into the
+  /// span acc (of out.size() entries). Cheaper than several passes over the agents.
+  template <class F> void sum_many(std::size_t n, std::span<double> out, F&& f) {
+    const std::size_t width = out.size();
+    const std::size_t chunks = chunk_count(n);
+    grow(chunks * width);
+#pragma omp parallel for schedule(static)
+    for (std::size_t c = 0; c < chunks; ++c) {
+      std::span<double> acc(partial_.data() + c * width, width);
+      std::fill(acc.begin(), acc.end(), 0.0);
+      const std::size_t end = std::min(n, (c + 1) * sum_chunk);
+      for (std::size_t i = c * sum_chunk; i < end; ++i)
+        f(i, acc);
+    }
+    std::fill(out.begin(), out.end(), 0.0);
+    for (std::size_t c = 0; c < chunks; ++c)
+      for (std::size_t k = 0; k < width; ++k)
+        out[k] += partial_[c * width + k];
+  }
+
+private:
+  void grow(std::size_t size) {
+    if (partial_.size() < size) partial_.resize(size); // only before the first step
+  }
+  std::vector<double> partial_;
+};
+
+} // namespace minesim

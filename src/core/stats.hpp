@@ -1,0 +1,27 @@
+#pragma once
+// Order statistics and inequality measures with one fixed definition each, so that every
+// run, platform and thread count reports the same numbers.
+#include <span>
+
+namespace minesim {
+
+/// Quantile p in [0, 1] of `values` by linear interpolation between order statistics
+/// (Hyndman and Fan type 7, the default of R and numpy). Reorders `values`; empty gives 0.
+[[nodiscard]] double quantile_inplace(std::span<double> values, double p);
+
+/// Median (type 7: the mean of the two middle values for even counts). Reorders `values`.
+[[nodiscard]] double median_inplace(std::span<double> values);
+
+/// Gini coefficient of non-negative values: sum_i (2i - n - 1) x_(i) / (n sum x), with
+/// x sorted ascending and i from 1. Sorts `values`; 0 when the sum is 0 or n < 2.
+[[nodiscard]] double gini_inplace(std::span<double> values);
+
+/// Logistic function 1 / (1 + e^-x).
+[[nodiscard]] double logistic(double x);
+
+/// x clipped to [0, 1].
+[[nodiscard]] inline double clip01(double x) {
+  return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+} // namespace minesim
