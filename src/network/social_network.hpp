@@ -1,0 +1,51 @@
+#pragma once
+// The households' social network: generated with Boost.Graph (the only place in the project
+// that includes it) and stored as a compressed sparse row (CSR) adjacency structure with
+// household ids ordered by village, so that neighbours sit close in memory.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace minesim {
+
+/// Undirected graph in CSR form: the neighbours of i are targets[offsets[i] .. offsets[i+1]).
+/// Every edge appears in both directions; no self-loops, no parallel edges; each row sorted.
+struct Csr {
+  std::vector<std::uint64_t> offsets; ///< size n + 1
+  std::vector<std::uint32_t> targets; ///< size offsets[n] (twice the undirected edge count)
+
+  [[nodiscard]] std::size_t node_count() const { return offsets.empty() ? 0 : offsets.size() - 1; }
+  [[nodiscard]] std::size_t degree(std::size_t i) const { return offsets[i + 1] - offsets[i]; }
+  [[nodiscard]] std::span<const std::uint32_t> neighbours(std::size_t i) const {
+    return {targets.data() + offsets[i], targets.data() + offsets[i + 1]};
+  }
+};
+
+/// Parameters of the network generator (MODEL.md §2.6).
+struct NetworkParams {
+  std::int64_t small_world_degree = 12; ///< Watts-Strogatz k within a village (even)
+  double rewiring = 0.08;               ///< Watts-Strogatz rewiring probability
+  double kinship_share = 0.3;           ///< share of households in a kinship clique
+  std::int64_t kinship_min_size = 5;    ///< clique size drawn uniformly in [min, max]
+  std::int64_t kinship_max_size = 15;
+  double inter_village_share = 0.05;       ///< share of all edges that join two villages
+  double inter_village_distance_km = 10.0; ///< tie probability to a village ~ exp(-d / this)
+};
+
+/// Villages as the generator sees them: village v holds households
+/// [first_household[v], first_household[v+1]) and sits at (x_km[v], y_km[v]).
+struct VillageLayout {
+  std::span<const std::uint32_t> first_household; ///< size villages + 1
+  std::span<const double> x_km;
+  std::span<const double> y_km;
+};
+
+/// Build the network: per village a Watts-Strogatz small world (Boost.Graph's
+/// small_world_iterator, seeded per village from `seed`), kinship cliques within villages,
+/// and inter-village ties to other villages with probability proportional to
+/// exp(-distance / inter_village_distance_km), as many as make `inter_village_share` of all
+/// edges. A pure function of its arguments.
+[[nodiscard]] Csr build_social_network(const NetworkParams& params, const VillageLayout& villages,
+                                       std::uint64_t seed);
+
+} // namespace minesim
