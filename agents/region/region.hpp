@@ -1,0 +1,43 @@
+#pragma once
+// The region: a square holding villages and mines (MODEL.md §2.1). Villages are stored as
+// columns; each village's households are a contiguous id range.
+#include <cstdint>
+#include <vector>
+
+namespace minesim {
+
+/// [region] parameters.
+struct RegionParams {
+  double side_km = 30.0;           ///< side of the square region
+  std::int64_t villages = 40;      ///< number of villages
+  double exposure_lambda_km = 3.0; ///< exposure e = exp(-distance / lambda)
+  double damage_radius_km = 5.0;   ///< a village within this distance of a mine is affected by it
+};
+
+/// Index of a county (local government): west half 0, east half 1.
+inline constexpr std::uint8_t west_county = 0;
+inline constexpr std::uint8_t east_county = 1;
+
+/// Villages as columns. Exposure is dense [village][mine]; the affected mines of each
+/// village (within the damage radius) are a CSR list, in mine-id order.
+struct VillageStore {
+  std::vector<double> x_km, y_km;
+  std::vector<std::uint8_t> county;
+  std::vector<std::uint32_t> first_household; ///< size villages + 1
+
+  std::vector<double> exposure;                ///< exposure[v * mines + m]
+  std::vector<std::uint32_t> affected_offsets; ///< size villages + 1
+  std::vector<std::uint32_t> affected_mine;    ///< mine ids, ascending within a village
+
+  // Environment (MODEL.md §4.1), recomputed each step.
+  std::vector<double> air_quality, water_quality, vegetation;
+  std::vector<double> mining_intensity;   ///< sum over active mines of e * output / 100 kt
+  std::vector<double> median_income_yuan; ///< median household income, this step
+
+  [[nodiscard]] std::size_t size() const { return x_km.size(); }
+  [[nodiscard]] std::size_t households(std::size_t v) const {
+    return first_household[v + 1] - first_household[v];
+  }
+};
+
+} // namespace minesim

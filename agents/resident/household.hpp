@@ -1,0 +1,63 @@
+#pragma once
+// Households (residents, MODEL.md §2.3) as structure-of-arrays columns. Ids are ordered by
+// village: the households of village v are [first_household[v], first_household[v+1]).
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace minesim {
+
+enum class Sector : std::uint8_t { agriculture = 0, mining = 1, green = 2, unemployed = 3 };
+
+/// The five latent perceptions of the structural model (MODEL.md §4.6).
+enum Latent : std::size_t { latent_E = 0, latent_P, latent_C, latent_R, latent_S, latent_count };
+inline constexpr std::array<const char*, latent_count> latent_names{"E", "P", "C", "R", "S"};
+
+/// [households] parameters.
+struct HouseholdParams {
+  std::int64_t count = 5000;         ///< households in the region
+  std::int64_t min_per_village = 20; ///< village sizes are multinomial above this floor
+  double size_mean_persons = 3.0;    ///< persons: 1 + Binomial(5, (mean - 1) / 5)
+  double land_median_ha = 0.4;       ///< farmland, lognormal
+  double land_sd_log = 0.5;          ///< spread of log farmland
+  double expectation_median = 1.6;   ///< expected / official compensation, lognormal
+  double expectation_sd_log = 0.25;
+  double informed_min = 0.1; ///< initial information level, uniform range
+  double informed_max = 0.5;
+  double threshold_mean = 0.25; ///< Granovetter threshold, normal, clipped to [0.01, 1]
+  double threshold_sd = 0.12;
+};
+
+/// Household columns. Latents are double-buffered: a phase reads `latent` and writes
+/// `latent_next`, then the two are swapped, so no update sees a neighbour's new value.
+struct HouseholdStore {
+  std::vector<std::uint32_t> village;
+  std::vector<std::uint8_t> size_persons;
+  std::vector<double> land_ha;
+  std::vector<double> damaged_land_ha; ///< farmland damaged and not restored (sum of claims)
+  std::vector<Sector> sector;
+  std::array<std::vector<double>, latent_count> latent;
+  std::array<std::vector<double>, latent_count> latent_next;
+  std::array<std::vector<double>, latent_count> offset; ///< persistent logit offsets
+  std::vector<double> expectation_multiplier;
+  std::vector<double> informed;
+  std::vector<double> threshold;
+  std::vector<std::uint8_t> participating;
+
+  std::vector<double> income_yuan_per_year;
+  std::vector<double> income_growth;     ///< 12-month change of log income
+  std::vector<float> log_income_history; ///< ring of 12 months: [month % 12][household]
+
+  std::vector<double> official_value_yuan; ///< official compensation value of all damage
+  std::vector<double> received_yuan;       ///< compensation received so far, all payers
+
+  // Damage claims: household i has one claim per affected mine of its village, at
+  // [claim_first[i], claim_first[i] + affected mines of its village).
+  std::vector<std::uint32_t> claim_first;
+  std::vector<double> claim_physical_ha;      ///< farmland damaged by the mine, not restored
+  std::vector<double> claim_uncompensated_ha; ///< damaged and not yet compensated
+
+  [[nodiscard]] std::size_t size() const { return village.size(); }
+};
+
+} // namespace minesim

@@ -1,0 +1,456 @@
+#include "model/parameters.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace minesim {
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+struct Doc {
+  std::string unit;
+  std::string meaning;
+  std::string source;
+};
+
+template <class T> constexpr ValueType value_type_of() {
+  if constexpr (std::is_same_v<T, std::int64_t>)
+    return ValueType::integer;
+  else if constexpr (std::is_same_v<T, double>)
+    return ValueType::real;
+  else
+    return ValueType::boolean;
+}
+
+/// A row binding `key` to `group.member`; the default is read from Parameters{}.
+template <class Group, class T>
+ParameterBinding field(std::string key, Group Parameters::*group, T Group::*member, double min,
+                       double max, Doc doc, bool calendar_settable = true) {
+  ParameterBinding row;
+  row.spec.key = std::move(key);
+  row.spec.type = value_type_of<T>();
+  row.spec.default_value = Value{Parameters{}.*group.*member};
+  row.spec.min = min;
+  row.spec.max = max;
+  row.spec.unit = std::move(doc.unit);
+  row.spec.meaning = std::move(doc.meaning);
+  row.spec.source = std::move(doc.source);
+  row.spec.calendar_settable = calendar_settable;
+  row.set = [group, member](Parameters& p, const Value& v) {
+    if constexpr (std::is_same_v<T, double>) {
+      (p.*group).*member = std::holds_alternative<double>(v)
+                               ? std::get<double>(v)
+                               : static_cast<double>(std::get<std::int64_t>(v));
+    } else {
+      (p.*group).*member = std::get<T>(v);
+    }
+  };
+  row.get = [group, member](const Parameters& p) { return Value{(p.*group).*member}; };
+  return row;
+}
+
+/// A row for one entry of the influence weights mu (one per latent).
+ParameterBinding influence_weight(std::size_t latent, Doc doc) {
+  ParameterBinding row;
+  row.spec.key = std::string("influence.mu_") + latent_names[latent];
+  row.spec.type = ValueType::real;
+  row.spec.default_value = Value{InfluenceParams{}.mu[latent]};
+  row.spec.min = 0.0;
+  row.spec.max = 1.0;
+  row.spec.unit = std::move(doc.unit);
+  row.spec.meaning = std::move(doc.meaning);
+  row.spec.source = std::move(doc.source);
+  row.set = [latent](Parameters& p, const Value& v) {
+    p.influence.mu[latent] = std::holds_alternative<double>(v)
+                                 ? std::get<double>(v)
+                                 : static_cast<double>(std::get<std::int64_t>(v));
+  };
+  row.get = [latent](const Parameters& p) { return Value{p.influence.mu[latent]}; };
+  return row;
+}
+
+constexpr std::array<const char*, 2> influence_kind_names{"degroot", "bounded_confidence"};
+
+ParameterBinding influence_kind() {
+  ParameterBinding row;
+  row.spec.key = "influence.kind";
+  row.spec.type = ValueType::string;
+  row.spec.default_value =
+      Value{std::string(influence_kind_names[static_cast<std::size_t>(InfluenceParams{}.kind)])};
+  row.spec.choices = {influence_kind_names.begin(), influence_kind_names.end()};
+  row.spec.unit = "1";
+  row.spec.meaning = "social influence rule: DeGroot averaging or Hegselmann-Krause bounded "
+                     "confidence";
+  row.spec.source = "MODEL.md §4.6";
+  row.set = [](Parameters& p, const Value& v) {
+    p.influence.kind = std::get<std::string>(v) == "degroot" ? InfluenceKind::degroot
+                                                             : InfluenceKind::bounded_confidence;
+  };
+  row.get = [](const Parameters& p) {
+    return Value{std::string(influence_kind_names[static_cast<std::size_t>(p.influence.kind)])};
+  };
+  return row;
+}
+
+std::vector<ParameterBinding> build_table() {
+  using P = Parameters;
+  const std::string m21 = "MODEL.md §2.1", m22 = "MODEL.md §2.2", m23 = "MODEL.md §2.3",
+                    m24 = "MODEL.md §2.4", m26 = "MODEL.md §2.6", m41 = "MODEL.md §4.1",
+                    m42 = "MODEL.md §4.2", m44 = "MODEL.md §4.4", m46 = "MODEL.md §4.6",
+                    chosen = "modelling choice (docs/model.md)";
+  std::vector<ParameterBinding> t;
+  // [simulation]
+  t.push_back(field("simulation.steps", &P::simulation, &SimulationParams::steps, 1, 12000,
+                    {"month", "months simulated", "MODEL.md §1 (20 years)"}, false));
+  t.push_back(field("simulation.seed", &P::simulation, &SimulationParams::seed, 0,
+                    9.007199254740992e15, {"1", "root of every random stream", chosen}, false));
+  t.push_back(field("simulation.snapshot_interval", &P::simulation,
+                    &SimulationParams::snapshot_interval, 1, 12000,
+                    {"month", "months between household panel snapshots", "OUTPUT.md"}, false));
+  t.push_back(field("simulation.panel_size", &P::simulation, &SimulationParams::panel_size, 0, 1e7,
+                    {"household", "households in the sampled panel", chosen}, false));
+  // [region]
+  t.push_back(field("region.side_km", &P::region, &RegionParams::side_km, 0.1, 1e4,
+                    {"km", "side of the square region", m21}, false));
+  t.push_back(field("region.villages", &P::region, &RegionParams::villages, 1, 1e6,
+                    {"village", "number of villages", m23}, false));
+  t.push_back(field("region.exposure_lambda_km", &P::region, &RegionParams::exposure_lambda_km,
+                    0.01, 1e3, {"km", "decay length of exposure e = exp(-d / lambda)", m21},
+                    false));
+  t.push_back(field("region.damage_radius_km", &P::region, &RegionParams::damage_radius_km, 0, 1e3,
+                    {"km", "villages this close to a mine are affected by it", m21}, false));
+  // [mines]
+  t.push_back(field("mines.count", &P::mines, &MineParams::count, 1, 1e5,
+                    {"mine", "mines in the region", m22}, false));
+  t.push_back(field("mines.legacy_count", &P::mines, &MineParams::legacy_count, 0, 1e5,
+                    {"mine", "of which historical legacy mines without owner", m22}, false));
+  t.push_back(field("mines.output_median_t_per_month", &P::mines,
+                    &MineParams::output_median_t_per_month, 0, 1e8,
+                    {"t/month", "median production of an active mine (lognormal)", m22}, false));
+  t.push_back(field("mines.output_sd_log", &P::mines, &MineParams::output_sd_log, 0, 3,
+                    {"1", "standard deviation of log production across mines", m22}, false));
+  t.push_back(field("mines.damage_ha_per_10kt", &P::mines, &MineParams::damage_ha_per_10kt, 0, 10,
+                    {"ha/10 kt", "land damaged per 10 kt produced (published 0.18-0.33)", m22}));
+  t.push_back(field("mines.legacy_initial_damage_min_ha", &P::mines,
+                    &MineParams::legacy_initial_damage_min_ha, 0, 1e6,
+                    {"ha", "legacy mine damage at start: lower bound (uniform)", m22}, false));
+  t.push_back(field("mines.legacy_initial_damage_max_ha", &P::mines,
+                    &MineParams::legacy_initial_damage_max_ha, 0, 1e6,
+                    {"ha", "legacy mine damage at start: upper bound", m22}, false));
+  t.push_back(field("mines.active_initial_damage_min_ha", &P::mines,
+                    &MineParams::active_initial_damage_min_ha, 0, 1e6,
+                    {"ha", "active mine damage at start: lower bound (uniform)", m22}, false));
+  t.push_back(field("mines.active_initial_damage_max_ha", &P::mines,
+                    &MineParams::active_initial_damage_max_ha, 0, 1e6,
+                    {"ha", "active mine damage at start: upper bound", m22}, false));
+  t.push_back(
+      field("mines.remaining_life_min_years", &P::mines, &MineParams::remaining_life_min_years, 0,
+            1000, {"year", "remaining life of an active mine: lower bound (uniform)", m22}, false));
+  t.push_back(field("mines.remaining_life_max_years", &P::mines,
+                    &MineParams::remaining_life_max_years, 0, 1000,
+                    {"year", "remaining life of an active mine: upper bound", m22}, false));
+  t.push_back(field("mines.farmland_damage_share", &P::mines, &MineParams::farmland_damage_share, 0,
+                    1, {"1", "share of new damage that falls on households' farmland", m23}));
+  t.push_back(field("mines.initial_uncompensated_share", &P::mines,
+                    &MineParams::initial_uncompensated_share, 0, 1,
+                    {"1", "share of initial farmland damage not yet compensated", m23}, false));
+  // [enterprises]
+  t.push_back(field("enterprises.count", &P::enterprises, &EnterpriseParams::count, 1, 1e5,
+                    {"enterprise", "mining enterprises owning the active mines", m24}, false));
+  // [households]
+  t.push_back(field("households.count", &P::households, &HouseholdParams::count, 20, 1e8,
+                    {"household", "households in the region", m23}, false));
+  t.push_back(field("households.min_per_village", &P::households, &HouseholdParams::min_per_village,
+                    1, 1e6, {"household", "smallest village; sizes are multinomial above it", m23},
+                    false));
+  t.push_back(
+      field("households.size_mean_persons", &P::households, &HouseholdParams::size_mean_persons, 1,
+            6, {"person", "mean household size: 1 + Binomial(5, (mean - 1) / 5)", m23}, false));
+  t.push_back(field("households.land_median_ha", &P::households, &HouseholdParams::land_median_ha,
+                    1e-6, 1e3, {"ha", "median farmland per household (lognormal)", m23}, false));
+  t.push_back(field("households.land_sd_log", &P::households, &HouseholdParams::land_sd_log, 0, 3,
+                    {"1", "standard deviation of log farmland", chosen}, false));
+  t.push_back(field("households.expectation_median", &P::households,
+                    &HouseholdParams::expectation_median, 0.01, 100,
+                    {"1", "median expected / official compensation (lognormal)", m23}, false));
+  t.push_back(field("households.expectation_sd_log", &P::households,
+                    &HouseholdParams::expectation_sd_log, 0, 3,
+                    {"1", "standard deviation of the log expectation multiplier", m23}, false));
+  t.push_back(field("households.informed_min", &P::households, &HouseholdParams::informed_min, 0, 1,
+                    {"1", "initial information level: lower bound (uniform)", m23}, false));
+  t.push_back(field("households.informed_max", &P::households, &HouseholdParams::informed_max, 0, 1,
+                    {"1", "initial information level: upper bound", m23}, false));
+  t.push_back(field("households.threshold_mean", &P::households, &HouseholdParams::threshold_mean,
+                    0, 1, {"1", "mean Granovetter threshold (normal, clipped to [0.01, 1])", m23},
+                    false));
+  t.push_back(field("households.threshold_sd", &P::households, &HouseholdParams::threshold_sd, 0, 1,
+                    {"1", "standard deviation of the Granovetter threshold", m23}, false));
+  // [economy]
+  t.push_back(field("economy.ag_income_yuan_per_ha", &P::economy,
+                    &EconomyParams::ag_income_yuan_per_ha, 0, 1e7,
+                    {"yuan/ha/year", "net farm income per ha of undamaged farmland", m42}));
+  t.push_back(field("economy.other_income_yuan_per_person", &P::economy,
+                    &EconomyParams::other_income_yuan_per_person, 0, 1e7,
+                    {"yuan/person/year", "other income per household member", m42}));
+  // [environment]
+  t.push_back(field("environment.air_emission", &P::environment, &EnvironmentParams::air_emission,
+                    0, 10, {"1", "air-quality loss per unit exposure to an active mine", m41}));
+  t.push_back(field("environment.water_emission", &P::environment,
+                    &EnvironmentParams::water_emission, 0, 10,
+                    {"1", "water-quality loss per unit exposure to an active mine", m41}));
+  t.push_back(field("environment.drawdown_per_exposure", &P::environment,
+                    &EnvironmentParams::drawdown_per_exposure, 0, 10,
+                    {"1", "groundwater drawdown per unit exposure to an active mine", m41}));
+  t.push_back(field("environment.closed_emission_share", &P::environment,
+                    &EnvironmentParams::closed_emission_share, 0, 1,
+                    {"1", "emissions of closed and legacy mines relative to active ones", m41}));
+  t.push_back(field("environment.vegetation_scale_ha", &P::environment,
+                    &EnvironmentParams::vegetation_scale_ha, 1e-6, 1e9,
+                    {"ha", "unrestored area at unit exposure that removes all vegetation", m41}));
+  // [network]
+  t.push_back(field("network.small_world_degree", &P::network, &NetworkParams::small_world_degree,
+                    2, 1000, {"tie", "Watts-Strogatz degree within a village (even)", m26}, false));
+  t.push_back(field("network.rewiring", &P::network, &NetworkParams::rewiring, 0, 1,
+                    {"1", "Watts-Strogatz rewiring probability", m26}, false));
+  t.push_back(field("network.kinship_share", &P::network, &NetworkParams::kinship_share, 0, 1,
+                    {"1", "share of households in a kinship clique", m26}, false));
+  t.push_back(field("network.kinship_min_size", &P::network, &NetworkParams::kinship_min_size, 2,
+                    1000, {"household", "smallest kinship clique", m26}, false));
+  t.push_back(field("network.kinship_max_size", &P::network, &NetworkParams::kinship_max_size, 2,
+                    1000, {"household", "largest kinship clique", m26}, false));
+  t.push_back(field("network.inter_village_share", &P::network, &NetworkParams::inter_village_share,
+                    0, 0.9, {"1", "share of all ties that join two villages", m26}, false));
+  t.push_back(field("network.inter_village_distance_km", &P::network,
+                    &NetworkParams::inter_village_distance_km, 0.01, 1e4,
+                    {"km", "inter-village tie probability ~ exp(-distance / this)", m26}, false));
+  // [influence]
+  t.push_back(influence_kind());
+  t.push_back(field("influence.epsilon", &P::influence, &InfluenceParams::epsilon, 0, 1,
+                    {"1", "confidence bound of the bounded-confidence rule", m46}));
+  for (std::size_t x = 0; x < latent_count; ++x) {
+    t.push_back(
+        influence_weight(x, {"1",
+                             std::string("weight of neighbours' opinion on ") + latent_names[x] +
+                                 " per month (with bounded confidence, of the mean within epsilon)",
+                             m46}));
+  }
+  // [perception]
+  auto coef = [&](std::string key, double PerceptionParams::*member, std::string meaning) {
+    t.push_back(field("perception." + key, &P::perception, member, -100, 100,
+                      {"logit", std::move(meaning), m46}));
+  };
+  t.push_back(field("perception.adjustment_rate", &P::perception,
+                    &PerceptionParams::adjustment_rate, 0, 1,
+                    {"1/month", "alpha: share of the gap to the target closed each month", m46}));
+  t.push_back(field("perception.offset_sd", &P::perception, &PerceptionParams::offset_sd, 0, 10,
+                    {"logit", "sd of persistent individual offsets of each latent", m23}, false));
+  coef("E_intercept", &PerceptionParams::E_intercept, "economic perception E: intercept");
+  coef("E_income_growth", &PerceptionParams::E_income_growth, "E: 12-month log income growth");
+  coef("E_employed_in_mining", &PerceptionParams::E_employed_in_mining, "E: employed in mining");
+  coef("E_mining_intensity", &PerceptionParams::E_mining_intensity,
+       "E: village mining intensity (exposure-weighted output / 100 kt)");
+  coef("P_intercept", &PerceptionParams::P_intercept, "ecological perception P: intercept");
+  coef("P_air_quality", &PerceptionParams::P_air_quality, "P: village air quality");
+  coef("P_water_quality", &PerceptionParams::P_water_quality, "P: village water quality");
+  coef("P_vegetation", &PerceptionParams::P_vegetation, "P: village vegetation cover");
+  coef("P_economic_perception", &PerceptionParams::P_economic_perception,
+       "P: economic perception E (mining development lowers P)");
+  coef("C_intercept", &PerceptionParams::C_intercept, "compensation satisfaction C: intercept");
+  coef("C_ecological_perception", &PerceptionParams::C_ecological_perception, "C: P");
+  coef("C_compensation_value", &PerceptionParams::C_compensation_value,
+       "C: prospect value of received vs expected compensation");
+  coef("C_employment_security", &PerceptionParams::C_employment_security,
+       "C: employment security of the household's sector");
+  coef("C_fairness", &PerceptionParams::C_fairness,
+       "C: prospect value of fairness relative to neighbours");
+  coef("R_intercept", &PerceptionParams::R_intercept, "restoration expectation R: intercept");
+  coef("R_compensation_satisfaction", &PerceptionParams::R_compensation_satisfaction, "R: C");
+  coef("R_informed", &PerceptionParams::R_informed, "R: information level");
+  coef("R_participating_neighbours", &PerceptionParams::R_participating_neighbours,
+       "R: share of neighbours participating");
+  coef("S_intercept", &PerceptionParams::S_intercept, "life satisfaction S: intercept");
+  coef("S_compensation_satisfaction", &PerceptionParams::S_compensation_satisfaction, "S: C");
+  coef("S_restoration_expectation", &PerceptionParams::S_restoration_expectation, "S: R");
+  coef("S_ecological_perception", &PerceptionParams::S_ecological_perception, "S: P");
+  coef("S_relative_income", &PerceptionParams::S_relative_income,
+       "S: log income relative to the village median");
+  t.push_back(field("perception.prospect_exponent", &P::perception,
+                    &PerceptionParams::prospect_exponent, 0.01, 1,
+                    {"1", "prospect-theory curvature a", "Tversky and Kahneman (1992); " + m46}));
+  t.push_back(
+      field("perception.loss_aversion", &P::perception, &PerceptionParams::loss_aversion, 1, 10,
+            {"1", "prospect-theory loss aversion lambda", "Tversky and Kahneman (1992); " + m46}));
+  t.push_back(field("perception.security_green", &P::perception, &PerceptionParams::security_green,
+                    0, 1, {"1", "employment security of green jobs", m46}));
+  t.push_back(field("perception.security_mining", &P::perception,
+                    &PerceptionParams::security_mining, 0, 1,
+                    {"1", "employment security of mining jobs", m46}));
+  t.push_back(field("perception.security_agriculture", &P::perception,
+                    &PerceptionParams::security_agriculture, 0, 1,
+                    {"1", "employment security of farming", m46}));
+  t.push_back(field("perception.security_unemployed", &P::perception,
+                    &PerceptionParams::security_unemployed, 0, 1,
+                    {"1", "employment security of the unemployed", m46}));
+  // [compensation]: the official fee
+  t.push_back(field("compensation.equivalent_value_yuan_per_ha", &P::compensation,
+                    &FeeParams::equivalent_value_yuan_per_ha, 0, 1e7,
+                    {"yuan/ha/year", "value of one ESV equivalent factor", m44}));
+  t.push_back(field("compensation.equivalents_cropland", &P::compensation,
+                    &FeeParams::equivalents_cropland, 0, 1000,
+                    {"1", "ESV equivalents of cropland (before damage)", m44}));
+  t.push_back(field("compensation.equivalents_mining_land", &P::compensation,
+                    &FeeParams::equivalents_mining_land, 0, 1000,
+                    {"1", "ESV equivalents of mining land (after damage)", m44}));
+  t.push_back(field("compensation.discount_rate", &P::compensation, &FeeParams::discount_rate, 0, 1,
+                    {"1/year", "discount rate r of the lump-sum present value", m44}));
+  t.push_back(field("compensation.period_years", &P::compensation, &FeeParams::period_years, 1, 200,
+                    {"year", "period T of the compensation", m44}));
+  return t;
+}
+
+std::vector<ParameterSpec> specs_of(const std::vector<ParameterBinding>& table) {
+  std::vector<ParameterSpec> specs;
+  specs.reserve(table.size());
+  for (const auto& row : table)
+    specs.push_back(row.spec);
+  return specs;
+}
+
+std::vector<EventSpec> build_events() {
+  return {EventSpec{"close_mine",
+                    "an active mine stops producing at this step",
+                    {EventFieldSpec{"mine", ValueType::integer, 0, 1e5, true}}}};
+}
+
+double as_real(const Value& v) {
+  return std::holds_alternative<double>(v) ? std::get<double>(v)
+                                           : static_cast<double>(std::get<std::int64_t>(v));
+}
+
+} // namespace
+
+const std::vector<ParameterBinding>& parameter_table() {
+  static const std::vector<ParameterBinding> table = build_table();
+  return table;
+}
+
+std::span<const ParameterSpec> parameter_specs() {
+  static const std::vector<ParameterSpec> specs = specs_of(parameter_table());
+  return specs;
+}
+
+std::span<const EventSpec> event_specs() {
+  static const std::vector<EventSpec> events = build_events();
+  return events;
+}
+
+Parameters parameters_from(const LoadedScenario& scenario) {
+  const auto& table = parameter_table();
+  Parameters p;
+  for (std::size_t k = 0; k < table.size(); ++k)
+    table[k].set(p, scenario.values[k]);
+
+  auto fail = [&](const std::string& key, const std::string& message) {
+    throw InputError(scenario.positions[scenario.index_of(key)], key, message);
+  };
+  auto require_le = [&](const std::string& lo, const std::string& hi) {
+    if (as_real(scenario.values[scenario.index_of(lo)]) >
+        as_real(scenario.values[scenario.index_of(hi)]))
+      fail(lo, "must not exceed " + hi);
+  };
+  if (p.mines.legacy_count > p.mines.count)
+    fail("mines.legacy_count", "must not exceed mines.count");
+  require_le("mines.legacy_initial_damage_min_ha", "mines.legacy_initial_damage_max_ha");
+  require_le("mines.active_initial_damage_min_ha", "mines.active_initial_damage_max_ha");
+  require_le("mines.remaining_life_min_years", "mines.remaining_life_max_years");
+  require_le("households.informed_min", "households.informed_max");
+  require_le("network.kinship_min_size", "network.kinship_max_size");
+  if (p.network.small_world_degree % 2 != 0)
+    fail("network.small_world_degree", "must be even (a ring lattice links k/2 on each side)");
+  if (p.households.count < p.region.villages * p.households.min_per_village)
+    fail("households.count", "must be at least region.villages * households.min_per_village = " +
+                                 std::to_string(p.region.villages * p.households.min_per_village));
+  if (p.households.count > std::numeric_limits<std::uint32_t>::max() / 2)
+    fail("households.count", "too many households for 32-bit network ids");
+
+  const auto& specs = parameter_specs();
+  for (const CalendarEvent& e : scenario.events) {
+    ScheduledEvent out;
+    out.step = e.step;
+    if (e.step < 1 || e.step > p.simulation.steps)
+      throw InputError(e.pos, "calendar.events.step",
+                       "must be in [1, simulation.steps = " + std::to_string(p.simulation.steps) +
+                           "] (got " + std::to_string(e.step) + ")");
+    if (e.action == "close_mine") {
+      out.action = ScheduledEvent::Action::close_mine;
+      out.mine = std::get<std::int64_t>(e.fields.at("mine"));
+      if (out.mine < p.mines.legacy_count || out.mine >= p.mines.count)
+        throw InputError(e.pos, "calendar.events.mine",
+                         "must name an active mine: ids " + std::to_string(p.mines.legacy_count) +
+                             " to " + std::to_string(p.mines.count - 1) + " (got " +
+                             std::to_string(out.mine) + ")");
+    } else { // "set", validated by the loader against the parameter's spec
+      out.action = ScheduledEvent::Action::set;
+      const auto& key = std::get<std::string>(e.fields.at("key"));
+      const auto it = std::find_if(specs.begin(), specs.end(),
+                                   [&](const ParameterSpec& s) { return s.key == key; });
+      out.parameter = static_cast<std::size_t>(it - specs.begin());
+      out.value = e.fields.at("value");
+    }
+    p.calendar.push_back(std::move(out));
+  }
+  return p;
+}
+
+std::string parameter_dictionary_markdown() {
+  std::ostringstream md;
+  md << "# Parameter dictionary\n\n"
+     << "Generated by `minesim params` from the parameter table in `model/parameters.cpp`; a "
+        "test checks that this file matches it. Every key can be set in a scenario file "
+        "(`[table]` then `key = value`) or on the command line (`--set table.key=value`). "
+        "Ranges are inclusive. Keys marked *init* describe the initial state and cannot be "
+        "changed by a calendar `set` event.\n";
+  std::string table_name;
+  for (const auto& row : parameter_table()) {
+    const ParameterSpec& s = row.spec;
+    const std::string group = s.key.substr(0, s.key.find('.'));
+    if (group != table_name) {
+      table_name = group;
+      md << "\n## [" << group << "]\n\n"
+         << "| key | default | unit | range | meaning | source |\n"
+         << "|---|---|---|---|---|---|\n";
+    }
+    std::string range;
+    if (s.type == ValueType::string) {
+      for (const auto& c : s.choices)
+        range += (range.empty() ? "" : ", ") + ("`" + c + "`");
+    } else if (s.type == ValueType::boolean) {
+      range = "true, false";
+    } else {
+      std::ostringstream r;
+      r << "[" << s.min << ", " << s.max << "]";
+      range = r.str();
+    }
+    md << "| `" << s.key.substr(group.size() + 1) << "` | `" << to_toml(s.default_value) << "` | "
+       << s.unit << " | " << range << " | " << s.meaning << (s.calendar_settable ? "" : " (*init*)")
+       << " | " << s.source << " |\n";
+  }
+  md << "\n## [[calendar.events]]\n\n"
+     << "Scheduled events, applied at the start of their step (phase 1), in file order within "
+        "a step. Every event has `step` (1 to `simulation.steps`) and `action`.\n\n"
+     << "| action | fields | meaning |\n|---|---|---|\n"
+     << "| `set` | `key` (a parameter not marked *init*), `value` | change a parameter from "
+        "this step on |\n";
+  for (const EventSpec& e : event_specs()) {
+    std::string fields;
+    for (const auto& f : e.fields)
+      fields += (fields.empty() ? "" : ", ") + ("`" + f.name + "` (" + type_name(f.type) + ")");
+    md << "| `" << e.action << "` | " << fields << " | " << e.meaning << " |\n";
+  }
+  return md.str();
+}
+
+} // namespace minesim

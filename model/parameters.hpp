@@ -1,0 +1,82 @@
+#pragma once
+// All parameters of a run, grouped by submodel, and the one table that names, documents,
+// range-checks and binds every scenario key to its field. The defaults are the member
+// initialisers of each group (MODEL.md's values); the table reads them from there.
+#include "agents/enterprise/enterprise.hpp"
+#include "agents/mine/mine.hpp"
+#include "agents/region/environment.hpp"
+#include "agents/region/region.hpp"
+#include "agents/resident/compensation_fee.hpp"
+#include "agents/resident/household.hpp"
+#include "agents/resident/influence.hpp"
+#include "agents/resident/perception.hpp"
+#include "src/network/social_network.hpp"
+#include "src/scenario/loader.hpp"
+
+#include <functional>
+#include <span>
+#include <vector>
+
+namespace minesim {
+
+/// [simulation] parameters.
+struct SimulationParams {
+  std::int64_t steps = 240;            ///< months simulated
+  std::int64_t seed = 1;               ///< root of every random stream
+  std::int64_t snapshot_interval = 12; ///< months between household panel snapshots
+  std::int64_t panel_size = 500;       ///< households in the sampled panel
+};
+
+/// [economy] parameters (household income, MODEL.md §4.2).
+struct EconomyParams {
+  double ag_income_yuan_per_ha = 15000.0;        ///< net farm income per ha of undamaged land
+  double other_income_yuan_per_person = 18000.0; ///< other income per person and year
+};
+
+/// A validated calendar event, typed.
+struct ScheduledEvent {
+  enum class Action { close_mine, set };
+  std::int64_t step = 0;
+  Action action = Action::close_mine;
+  std::int64_t mine = -1;    ///< close_mine
+  std::size_t parameter = 0; ///< set: index into parameter_table()
+  Value value;               ///< set: the new value
+};
+
+struct Parameters {
+  SimulationParams simulation;
+  RegionParams region;
+  MineParams mines;
+  EnterpriseParams enterprises;
+  HouseholdParams households;
+  EconomyParams economy;
+  EnvironmentParams environment;
+  NetworkParams network;
+  InfluenceParams influence;
+  PerceptionParams perception;
+  FeeParams compensation;
+  std::vector<ScheduledEvent> calendar; ///< sorted by step, file order within a step
+};
+
+/// One row of the parameter table: the spec and how to read and write the field.
+struct ParameterBinding {
+  ParameterSpec spec;
+  std::function<void(Parameters&, const Value&)> set;
+  std::function<Value(const Parameters&)> get;
+};
+
+/// The parameter table, in dictionary order.
+[[nodiscard]] const std::vector<ParameterBinding>& parameter_table();
+/// The specs of the table, for the loader.
+[[nodiscard]] std::span<const ParameterSpec> parameter_specs();
+/// The kinds of calendar event.
+[[nodiscard]] std::span<const EventSpec> event_specs();
+
+/// Typed parameters from a loaded scenario, with the checks that involve several keys
+/// (each error names the file and line of one of the keys involved).
+[[nodiscard]] Parameters parameters_from(const LoadedScenario& scenario);
+
+/// The parameter dictionary as a Markdown document (scenarios/PARAMETERS.md).
+[[nodiscard]] std::string parameter_dictionary_markdown();
+
+} // namespace minesim

@@ -1,0 +1,56 @@
+#pragma once
+// One run: the world, its schedule and its metrics, and the record written to HDF5.
+#include "model/metrics.hpp"
+#include "model/phases.hpp"
+#include "model/world.hpp"
+#include "src/output/run_file.hpp"
+
+#include <atomic>
+#include <functional>
+
+namespace minesim {
+
+/// How a run is driven from outside: an optional stop flag (set by a signal handler) and a
+/// callback after each step (progress display).
+struct RunControl {
+  const std::atomic<bool>* stop = nullptr;
+  std::function<void(std::int64_t steps_done)> after_step;
+};
+
+class Simulation {
+public:
+  /// Build the initial world. Call omp_set_num_threads before, not after.
+  explicit Simulation(const Parameters& params);
+
+  /// Run every step. Returns false when stopped early through `control.stop`.
+  bool run(const RunControl& control = {});
+
+  /// The run file's content. `scenario_toml` and `resolved_toml` are stored as given.
+  [[nodiscard]] RunRecord record(std::string scenario_toml, std::string resolved_toml) const;
+
+  [[nodiscard]] const World& world() const { return world_; }
+  [[nodiscard]] const Metrics& metrics() const { return metrics_; }
+  [[nodiscard]] std::int64_t steps_done() const { return steps_done_; }
+
+private:
+  double init_seconds_ = 0.0; // first: set while world_ is being built
+  World world_;
+  Metrics metrics_;
+  Schedule schedule_;
+  std::int64_t steps_done_ = 0;
+  double run_seconds_ = 0.0;
+};
+
+} // namespace minesim
+
+namespace minesim {
+
+/// What a run will need, estimated from the parameters before anything is built.
+struct ResourceEstimate {
+  double expected_mean_degree = 0.0;
+  double memory_bytes = 0.0; ///< peak resident memory of the run
+  double output_bytes = 0.0; ///< run file size before compression
+};
+[[nodiscard]] ResourceEstimate estimate_resources(const Parameters& params);
+
+} // namespace minesim

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# End-to-end checks of the minesim executable: usage: end_to_end.sh MINESIM CASE
+# Run from the repository root. Each CASE is one CTest test (see tests/cmake/integration.cmake).
+set -euo pipefail
+exe=$1
+case_name=$2
+py=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# The metrics of OUTPUT.md that this version computes.
+required=(damaged_ha restoring_ha restored_ha cumulative_damaged_ha restoration_rate
+          restoration_rate_legacy restoration_rate_active E_mean P_mean C_mean R_mean S_mean
+          S_p10 S_p50 S_p90 income_mean_yuan income_gini informed_mean)
+
+# Datasets that must be bit-identical between runs of the same scenario and seed.
+compare_datasets() {
+  local a=$1 b=$2
+  for obj in /timeseries /panel /network /households /villages /mines; do
+    h5diff -q "$a" "$b" "$obj" "$obj" || fail "$obj differs between $a and $b"
+  done
+}
+
+case "$case_name" in
+baseline_layout)
+  "$exe" run scenarios/baseline.toml -o "$tmp/base.h5" --quiet
+  "$py" tests/integration/check_run_file.py "$tmp/base.h5" --require "${required[@]}"
+  ;;
+threads_identical)
+  "$exe" run scenarios/baseline.toml -o "$tmp/t1.h5" --threads 1 --quiet
+  "$exe" run scenarios/baseline.toml -o "$tmp/t2.h5" --threads 2 --quiet
+  compare_datasets "$tmp/t1.h5" "$tmp/t2.h5"
+  "$exe" run scenarios/bounded_confidence.toml -o "$tmp/b1.h5" --threads 1 --quiet --set simulation.steps=60
+  "$exe" run scenarios/bounded_confidence.toml -o "$tmp/b2.h5" --threads 2 --quiet --set simulation.steps=60
+  compare_datasets "$tmp/b1.h5" "$tmp/b2.h5"
+  echo "1 and 2 threads: identical datasets"
+  ;;
+resolved_reruns)
+  # The resolved parameters stored in a run file reproduce the run exactly.
+  "$exe" run scenarios/early_closure.toml -o "$tmp/a.h5" --quiet --set simulation.steps=130
+  "$py" -c "import h5py,sys; open(sys.argv[2],'w').write(h5py.File(sys.argv[1])['scenario'].attrs['resolved_toml'])" \
+    "$tmp/a.h5" "$tmp/resolved.toml"
+  "$exe" run "$tmp/resolved.toml" -o "$tmp/b.h5" --quiet
+  compare_datasets "$tmp/a.h5" "$tmp/b.h5"
+  ;;
+seed_option)
+  "$exe" run scenarios/baseline.toml -o "$tmp/a.h5" --quiet --seed 7 --set simulation.steps=12
+  "$exe" run scenarios/baseline.toml -o "$tmp/b.h5" --quiet --set simulation.seed=7 --set simulation.steps=12
+  compare_datasets "$tmp/a.h5" "$tmp/b.h5"
+  [ "$("$py" -c "import h5py,sys; print(h5py.File(sys.argv[1]).attrs['seed'])" "$tmp/a.h5")" = 7 ] ||
+    fail "seed attribute is not 7"
+  ;;
+refuses_overwrite)
+  echo "precious" > "$tmp/out.h5"
+  set +e
+  err=$("$exe" run scenarios/baseline.toml -o "$tmp/out.h5" --quiet 2>&1 >/dev/null)
+  rc=$?
+  set -e
+  [ $rc -eq 2 ] || fail "exit $rc, expected 2"
+  [ "$(cat "$tmp/out.h5")" = precious ] || fail "existing file was changed"
+  [[ $err == *"--force"* ]] || fail "message does not mention --force: $err"
+  "$exe" run scenarios/baseline.toml -o "$tmp/out.h5" --quiet --force --set simulation.steps=2
+  "$py" tests/integration/check_run_file.py -q "$tmp/out.h5"
+  ;;
+unwritable_output)
+  set +e
+  err=$("$exe" run scenarios/baseline.toml -o "$tmp/no/such/dir/out.h5" 2>&1)
+  rc=$?
+  set -e
+  [ $rc -eq 2 ] || fail "exit $rc, expected 2"
+  [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "more than one line: $err"
+  ;;
+interrupt_leaves_nothing)
+  # SIGINT mid-run: exit 130, a message, and no file that could pass for a result.
+  "$exe" run scenarios/baseline.toml -o "$tmp/int.h5" --quiet --set simulation.steps=12000 \
+    2>"$tmp/err" &
+  pid=$!
+  sleep 2
+  kill -INT $pid
+  set +e
+  wait $pid
+  rc=$?
+  set -e
+  [ $rc -eq 130 ] || fail "exit $rc, expected 130"
+  grep -q "interrupted" "$tmp/err" || fail "no interruption message"
+  [ ! -e "$tmp/int.h5" ] && [ ! -e "$tmp/int.h5.partial" ] || fail "an output file was left"
+  ;;
+check_command)
+  out=$("$exe" check scenarios/baseline.toml)
+  [[ $out == *"valid"* ]] || fail "check did not say valid"
+  [[ $out == *"estimated peak memory"* ]] || fail "check printed no memory estimate"
+  [[ $out == *"small_world_degree = 12"* ]] || fail "check did not print resolved parameters"
+  ;;
+command_line)
+  "$exe" --help >/dev/null
+  "$exe" --version | grep -q "minesim" || fail "--version"
+  set +e
+  "$exe" run scenarios/baseline.toml 2>"$tmp/err"   # no -o
+  rc=$?
+  "$exe" frobnicate 2>/dev/null
+  rc2=$?
+  "$exe" run scenarios/baseline.toml -o "$tmp/x.h5" --threads 0 2>/dev/null
+  rc3=$?
+  set -e
+  [ $rc -eq 2 ] && [ $rc2 -eq 2 ] && [ $rc3 -eq 2 ] || fail "usage errors exit $rc $rc2 $rc3, expected 2"
+  [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "usage error is not one line"
+  ;;
+plot)
+  "$exe" run scenarios/baseline.toml -o "$tmp/p.h5" --quiet --set simulation.steps=36
+  "$py" analysis/plot_run.py "$tmp/p.h5" -o "$tmp/p.png"
+  [ -s "$tmp/p.png" ] || fail "no plot written"
+  ;;
+*)
+  fail "unknown case $case_name"
+  ;;
+esac
+echo "ok: $case_name"
