@@ -1,5 +1,7 @@
 #include "model/metrics.hpp"
 
+#include "model/finance.hpp"
+
 #include "src/core/random.hpp"
 #include "src/core/stats.hpp"
 
@@ -40,6 +42,34 @@ constexpr SeriesDef series_defs[] = {
     {"air_quality_mean", "1", "Mean air quality AQ of households' villages."},
     {"water_quality_mean", "1", "Mean water quality WQ of households' villages."},
     {"vegetation_mean", "1", "Mean vegetation cover VG of households' villages."},
+    {"restoration_started_ha", "ha", "Land on which restoration work started this step."},
+    {"restoration_established_ha", "ha", "Restoring land that established this step."},
+    {"restoration_spending_yuan", "yuan", "Restoration spending this step, all funders."},
+    {"restoration_cost_yuan_per_ha", "yuan/ha",
+     "Restoration cost per ha of active and closed mines on the learning curve, this step."},
+    {"net_restoration_cost_yuan_per_ha", "yuan/ha",
+     "Restoration spending minus carbon revenue, per ha established, since the start (0 "
+     "before any land is established)."},
+    {"carbon_sink_t_co2", "t CO2", "Cumulative sequestration of established restored land."},
+    {"carbon_revenue_yuan", "yuan", "Carbon credit revenue this step."},
+    {"green_land_ha", "ha", "Established restored land converted to green uses."},
+    {"employment_mining", "count", "Households with a mining job."},
+    {"employment_green", "count", "Households with a green job."},
+    {"employment_agriculture", "count", "Households farming without a wage job."},
+    {"unemployed", "count", "Households that lost a mining job and found no other."},
+    {"fiscal_spending_yuan", "yuan", "Government spending this step (legacy restoration)."},
+    {"fiscal_balance_yuan", "yuan",
+     "Governments' restoration revenue (carbon, green income) minus fiscal spending, "
+     "cumulative since the start."},
+    {"social_capital_invested_yuan", "yuan",
+     "Social capital (PPP) spending on legacy "
+     "restoration this step, bond-financed part included."},
+    {"enterprise_cash_yuan", "yuan", "Cash of all enterprises (negative: overdraft)."},
+    {"compliance_share", "1", "Share of enterprises complying with their restoration duty."},
+    {"rating_A", "count", "Enterprises rated A."},
+    {"rating_B", "count", "Enterprises rated B."},
+    {"rating_C", "count", "Enterprises rated C."},
+    {"rating_D", "count", "Enterprises rated D."},
 };
 enum Series : std::size_t {
   s_damaged,
@@ -65,6 +95,27 @@ enum Series : std::size_t {
   s_air,
   s_water,
   s_vegetation,
+  s_started,
+  s_established,
+  s_restoration_spending,
+  s_cost,
+  s_net_cost,
+  s_carbon_sink,
+  s_carbon_revenue,
+  s_green_land,
+  s_mining,
+  s_green,
+  s_agriculture,
+  s_unemployed,
+  s_fiscal_spending,
+  s_fiscal_balance,
+  s_social_invested,
+  s_cash,
+  s_compliance,
+  s_rating_A,
+  s_rating_B,
+  s_rating_C,
+  s_rating_D,
   s_count
 };
 static_assert(std::size(series_defs) == s_count);
@@ -86,7 +137,16 @@ constexpr PanelDef panel_defs[] = {
     {"received_yuan", "yuan", "Compensation received so far, all payers."},
 };
 
-enum Sum : std::size_t { sum_income = latent_count, sum_informed, sum_farmland, sum_width };
+enum Sum : std::size_t {
+  sum_income = latent_count,
+  sum_informed,
+  sum_farmland,
+  sum_mining,
+  sum_green,
+  sum_agriculture,
+  sum_unemployed,
+  sum_width
+};
 
 double rate(double restored, double cumulative) {
   return cumulative > 0.0 ? restored / cumulative : 0.0;
@@ -129,6 +189,7 @@ void Metrics::record(World& w, std::int64_t step) {
   std::array<double, s_count> value{};
 
   double restored_legacy = 0.0, cumulative_legacy = 0.0;
+  double restored_active = 0.0, cumulative_active = 0.0; // active and closed mines
   for (std::size_t k = 0; k < m.size(); ++k) {
     value[s_damaged] += m.damaged_ha[k];
     value[s_restoring] += m.restoring_ha[k];
@@ -137,13 +198,15 @@ void Metrics::record(World& w, std::int64_t step) {
     if (m.status[k] == MineStatus::legacy) {
       restored_legacy += m.restored_ha[k];
       cumulative_legacy += m.cumulative_damaged_ha[k];
+    } else {
+      restored_active += m.restored_ha[k];
+      cumulative_active += m.cumulative_damaged_ha[k];
     }
     if (m.status[k] == MineStatus::active && !m.halted[k]) value[s_mines_active] += 1.0;
   }
   value[s_rate] = rate(value[s_restored], value[s_cumulative]);
   value[s_rate_legacy] = rate(restored_legacy, cumulative_legacy);
-  value[s_rate_active] =
-      rate(value[s_restored] - restored_legacy, value[s_cumulative] - cumulative_legacy);
+  value[s_rate_active] = rate(restored_active, cumulative_active);
 
   const std::size_t n = h.size();
   w.sums.sum_many(n, sums_, [&](std::size_t i, std::span<double> acc) {
@@ -152,6 +215,10 @@ void Metrics::record(World& w, std::int64_t step) {
     acc[sum_income] += h.income_yuan_per_year[i];
     acc[sum_informed] += h.informed[i];
     acc[sum_farmland] += h.damaged_land_ha[i];
+    acc[sum_mining] += h.sector[i] == Sector::mining ? 1.0 : 0.0;
+    acc[sum_green] += h.sector[i] == Sector::green ? 1.0 : 0.0;
+    acc[sum_agriculture] += h.sector[i] == Sector::agriculture ? 1.0 : 0.0;
+    acc[sum_unemployed] += h.sector[i] == Sector::unemployed ? 1.0 : 0.0;
   });
   const double count = static_cast<double>(n);
   for (std::size_t x = 0; x < latent_count; ++x)
@@ -178,6 +245,46 @@ void Metrics::record(World& w, std::int64_t step) {
   value[s_air] /= count;
   value[s_water] /= count;
   value[s_vegetation] /= count;
+
+  value[s_mining] = sums_[sum_mining];
+  value[s_green] = sums_[sum_green];
+  value[s_agriculture] = sums_[sum_agriculture];
+  value[s_unemployed] = sums_[sum_unemployed];
+
+  const Ledger& ledger = w.ledger;
+  const auto step_flow = [&](Flow f) { return static_cast<double>(ledger.step_flow(f)); };
+  const auto total_flow = [&](Flow f) { return static_cast<double>(ledger.total_flow(f)); };
+  // This step's cohort slot holds exactly the work started this step.
+  const auto lag = static_cast<std::size_t>(w.params.restoration.establishment_lag_months);
+  const std::size_t slot = static_cast<std::size_t>(step) % lag;
+  double started = 0.0;
+  for (std::size_t k = 0; k < m.size(); ++k)
+    for (std::size_t f = 0; f < funder_count; ++f)
+      started += w.restoring_cohort_ha[(k * lag + slot) * funder_count + f];
+  value[s_started] = step == 0 ? 0.0 : started;
+  value[s_established] = step == 0 ? 0.0 : w.established_this_step_ha;
+  value[s_restoration_spending] = step_flow(flow_restoration_enterprise) +
+                                  step_flow(flow_restoration_state) +
+                                  step_flow(flow_restoration_social);
+  value[s_cost] = active_cost_yuan_per_ha(w);
+  const double spent = total_flow(flow_restoration_enterprise) +
+                       total_flow(flow_restoration_state) + total_flow(flow_restoration_social);
+  value[s_net_cost] = w.established_total_ha > 0.0
+                          ? (spent - total_flow(flow_carbon_revenue)) / w.established_total_ha
+                          : 0.0;
+  value[s_carbon_sink] = w.carbon_sink_t_co2;
+  value[s_carbon_revenue] = step_flow(flow_carbon_revenue);
+  value[s_green_land] = w.params.restoration.green_conversion_share * value[s_restored];
+  value[s_fiscal_spending] = step_flow(flow_restoration_state);
+  value[s_fiscal_balance] = static_cast<double>(w.fiscal_balance_yuan);
+  value[s_social_invested] = step_flow(flow_restoration_social);
+  value[s_cash] = enterprise_cash_yuan(w);
+  const auto& e = w.enterprises;
+  for (std::size_t k = 0; k < e.size(); ++k) {
+    value[s_compliance] += (w.params.enterprises.restoration_duty && e.complies[k]) ? 1.0 : 0.0;
+    value[s_rating_A + static_cast<std::size_t>(rating_of(e.credit_score[k]))] += 1.0;
+  }
+  value[s_compliance] /= static_cast<double>(std::max<std::size_t>(1, e.size()));
 
   for (std::size_t k = 0; k < s_count; ++k)
     series_[k].values.push_back(value[k]);

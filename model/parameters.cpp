@@ -98,8 +98,9 @@ ParameterBinding influence_kind() {
 std::vector<ParameterBinding> build_table() {
   using P = Parameters;
   const std::string m21 = "MODEL.md §2.1", m22 = "MODEL.md §2.2", m23 = "MODEL.md §2.3",
-                    m24 = "MODEL.md §2.4", m26 = "MODEL.md §2.6", m41 = "MODEL.md §4.1",
-                    m42 = "MODEL.md §4.2", m44 = "MODEL.md §4.4", m46 = "MODEL.md §4.6",
+                    m24 = "MODEL.md §2.4", m25 = "MODEL.md §2.5", m26 = "MODEL.md §2.6",
+                    m41 = "MODEL.md §4.1", m42 = "MODEL.md §4.2", m43 = "MODEL.md §4.3",
+                    m44 = "MODEL.md §4.4", m46 = "MODEL.md §4.6",
                     chosen = "modelling choice (docs/model.md)";
   std::vector<ParameterBinding> t;
   // [simulation]
@@ -160,6 +161,120 @@ std::vector<ParameterBinding> build_table() {
   // [enterprises]
   t.push_back(field("enterprises.count", &P::enterprises, &EnterpriseParams::count, 1, 1e5,
                     {"enterprise", "mining enterprises owning the active mines", m24}, false));
+  t.push_back(field("enterprises.price_yuan_per_t", &P::enterprises,
+                    &EnterpriseParams::price_yuan_per_t, 0, 1e6, {"yuan/t", "ore price", m24}));
+  t.push_back(field("enterprises.operating_cost_yuan_per_t", &P::enterprises,
+                    &EnterpriseParams::operating_cost_yuan_per_t, 0, 1e6,
+                    {"yuan/t", "operating cost per tonne (wages and restoration apart)", m24}));
+  t.push_back(field("enterprises.initial_cash_months", &P::enterprises,
+                    &EnterpriseParams::initial_cash_months, 0, 1200,
+                    {"month", "starting cash in months of revenue", m24}, false));
+  t.push_back(
+      field("enterprises.deposit_years", &P::enterprises, &EnterpriseParams::deposit_years, 0, 100,
+            {"year", "restoration deposit in years of planned restoration cost", m24}, false));
+  t.push_back(field("enterprises.backlog_share_per_year", &P::enterprises,
+                    &EnterpriseParams::backlog_share_per_year, 0, 1,
+                    {"1/year", "share of the backlog a complying owner restores a year", m24}));
+  t.push_back(field("enterprises.shirk_effort", &P::enterprises, &EnterpriseParams::shirk_effort, 0,
+                    1, {"1", "share of a complier's restoration that a shirker does", m24}));
+  t.push_back(field("enterprises.initial_compliance_share", &P::enterprises,
+                    &EnterpriseParams::initial_compliance_share, 0, 1,
+                    {"1", "chance that an enterprise starts out complying", chosen}, false));
+  t.push_back(field("enterprises.restoration_duty", &P::enterprises,
+                    &EnterpriseParams::restoration_duty, 0, 1,
+                    {"1", "false: no legal duty to restore, every enterprise shirks", chosen}));
+  t.push_back(field(
+      "enterprises.initial_credit_score", &P::enterprises, &EnterpriseParams::initial_credit_score,
+      0, 100, {"point", "credit score at start (A >= 85, B >= 70, C >= 50, else D)", m24}, false));
+  t.push_back(field("enterprises.overdraft_rate_A", &P::enterprises,
+                    &EnterpriseParams::overdraft_rate_A, 0, 1,
+                    {"1/year", "overdraft interest, rating A", m24}));
+  t.push_back(field("enterprises.overdraft_rate_B", &P::enterprises,
+                    &EnterpriseParams::overdraft_rate_B, 0, 1,
+                    {"1/year", "overdraft interest, rating B", m24}));
+  t.push_back(field("enterprises.overdraft_rate_C", &P::enterprises,
+                    &EnterpriseParams::overdraft_rate_C, 0, 1,
+                    {"1/year", "overdraft interest, rating C", m24}));
+  t.push_back(field("enterprises.overdraft_rate_D", &P::enterprises,
+                    &EnterpriseParams::overdraft_rate_D, 0, 1,
+                    {"1/year", "overdraft interest, rating D", m24}));
+  // [government]
+  t.push_back(
+      field("government.county_budget_yuan_per_year", &P::government,
+            &GovernmentParams::county_budget_yuan_per_year, 0, 1e12,
+            {"yuan/year", "budget of each county, refilled yearly; unspent funds lapse", m25}));
+  t.push_back(field("government.fiscal_coverage", &P::government,
+                    &GovernmentParams::fiscal_coverage, 0, 1,
+                    {"1",
+                     "share of the yearly legacy restoration need the higher government "
+                     "funds (\"fiscal funds cover under 30%\")",
+                     m43}));
+  t.push_back(field("government.legacy_plan_years", &P::government,
+                    &GovernmentParams::legacy_plan_years, 1, 200,
+                    {"year", "legacy restoration is planned over this many years", m43}));
+  // [restoration]
+  t.push_back(field("restoration.cost_active_yuan_per_ha", &P::restoration,
+                    &RestorationParams::cost_active_yuan_per_ha, 0, 1e8,
+                    {"yuan/ha",
+                     "restoration cost of active and closed mines (published "
+                     "105,000-120,000)",
+                     m43}));
+  t.push_back(
+      field("restoration.cost_legacy_yuan_per_ha", &P::restoration,
+            &RestorationParams::cost_legacy_yuan_per_ha, 0, 1e8,
+            {"yuan/ha", "restoration cost of legacy mines (published 150,000-570,000)", m43}));
+  t.push_back(field("restoration.learning_exponent", &P::restoration,
+                    &RestorationParams::learning_exponent, 0, 2,
+                    {"1", "cost falls as ((restored + 100) / 100)^-exponent", m42}));
+  t.push_back(
+      field("restoration.labour_cost_reduction", &P::restoration,
+            &RestorationParams::labour_cost_reduction, 0, 1,
+            {"1", "cost reduction per unit participating share of affected households", m43}));
+  t.push_back(field("restoration.establishment_lag_months", &P::restoration,
+                    &RestorationParams::establishment_lag_months, 1, 600,
+                    {"month", "from the start of restoration work to established land", m22},
+                    false));
+  t.push_back(field("restoration.establishment_success", &P::restoration,
+                    &RestorationParams::establishment_success, 0, 1,
+                    {"1",
+                     "chance that a restoring cohort establishes (else it is damaged "
+                     "again)",
+                     m22}));
+  t.push_back(
+      field("restoration.sequestration_t_co2_per_ha_year", &P::restoration,
+            &RestorationParams::sequestration_t_co2_per_ha_year, 0, 1000,
+            {"t CO2/ha/year", "carbon sink of established land (published 1.4-20.8)", m43}));
+  t.push_back(field("restoration.green_conversion_share", &P::restoration,
+                    &RestorationParams::green_conversion_share, 0, 1,
+                    {"1",
+                     "share of established land turned to eco-agriculture, tourism or "
+                     "energy",
+                     m42}));
+  // [market]
+  t.push_back(field("market.carbon_enabled", &P::market, &MarketParams::carbon_enabled, 0, 1,
+                    {"1", "carbon credits for sequestration are sold", m43}));
+  t.push_back(
+      field("market.carbon_price_yuan_per_t", &P::market, &MarketParams::carbon_price_yuan_per_t, 0,
+            1e6, {"yuan/t CO2", "credit price (relaunched offset market; allowances ~97)", m43}));
+  t.push_back(field(
+      "market.carbon_learning_boost", &P::market, &MarketParams::carbon_learning_boost, 0, 100,
+      {"1", "extra learning from carbon trading: restored area counts (1 + boost)", m42}));
+  t.push_back(field("market.ppp_hurdle_rate", &P::market, &MarketParams::ppp_hurdle_rate, 0, 10,
+                    {"1/year",
+                     "social capital funds legacy restoration when the yield beats "
+                     "this",
+                     m43}));
+  t.push_back(field("market.ppp_capacity_yuan_per_year", &P::market,
+                    &MarketParams::ppp_capacity_yuan_per_year, 0, 1e12,
+                    {"yuan/year", "most social capital invests in a year", m43}));
+  t.push_back(field("market.bonds_enabled", &P::market, &MarketParams::bonds_enabled, 0, 1,
+                    {"1", "restoration income bonds finance part of PPP projects", m43}));
+  t.push_back(field("market.bond_share", &P::market, &MarketParams::bond_share, 0, 0.99,
+                    {"1", "share of PPP cost financed by bonds", m43}));
+  t.push_back(field("market.bond_rate", &P::market, &MarketParams::bond_rate, 0, 1,
+                    {"1/year", "bond interest rate", m43}));
+  t.push_back(field("market.bond_term_years", &P::market, &MarketParams::bond_term_years, 1, 100,
+                    {"year", "bonds are repaid as a level annuity over this term", chosen}, false));
   // [households]
   t.push_back(field("households.count", &P::households, &HouseholdParams::count, 20, 1e8,
                     {"household", "households in the region", m23}, false));
@@ -195,6 +310,23 @@ std::vector<ParameterBinding> build_table() {
   t.push_back(field("economy.other_income_yuan_per_person", &P::economy,
                     &EconomyParams::other_income_yuan_per_person, 0, 1e7,
                     {"yuan/person/year", "other income per household member", m42}));
+  t.push_back(field("economy.mining_jobs_per_10kt", &P::economy,
+                    &EconomyParams::mining_jobs_per_10kt, 0, 1e4,
+                    {"job/(10 kt/month)", "mining jobs per 10 kt of monthly output", m42}, false));
+  t.push_back(field(
+      "economy.mining_job_radius_km", &P::economy, &EconomyParams::mining_job_radius_km, 0, 1e4,
+      {"km", "mining jobs go to households of villages this close, nearest first", m42}, false));
+  t.push_back(field("economy.wage_mining_yuan_per_year", &P::economy,
+                    &EconomyParams::wage_mining_yuan_per_year, 0, 1e8,
+                    {"yuan/year", "wage of a mining job", m42}));
+  t.push_back(field("economy.green_jobs_per_ha", &P::economy, &EconomyParams::green_jobs_per_ha, 0,
+                    1e3, {"job/ha", "green jobs per ha of converted land", m42}));
+  t.push_back(field("economy.wage_green_yuan_per_year", &P::economy,
+                    &EconomyParams::wage_green_yuan_per_year, 0, 1e8,
+                    {"yuan/year", "wage of a green job", m42}));
+  t.push_back(field("economy.green_net_income_yuan_per_ha", &P::economy,
+                    &EconomyParams::green_net_income_yuan_per_ha, 0, 1e8,
+                    {"yuan/ha/year", "net income of converted land, to whoever funded it", m42}));
   // [environment]
   t.push_back(field("environment.air_emission", &P::environment, &EnvironmentParams::air_emission,
                     0, 10, {"1", "air-quality loss per unit exposure to an active mine", m41}));

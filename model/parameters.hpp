@@ -3,13 +3,17 @@
 // range-checks and binds every scenario key to its field. The defaults are the member
 // initialisers of each group (MODEL.md's values); the table reads them from there.
 #include "agents/enterprise/enterprise.hpp"
+#include "agents/government/government.hpp"
 #include "agents/mine/mine.hpp"
+#include "agents/mine/restoration.hpp"
 #include "agents/region/environment.hpp"
 #include "agents/region/region.hpp"
 #include "agents/resident/compensation_fee.hpp"
+#include "agents/resident/economy.hpp"
 #include "agents/resident/household.hpp"
 #include "agents/resident/influence.hpp"
 #include "agents/resident/perception.hpp"
+#include "agents/social_capital/market.hpp"
 #include "src/network/social_network.hpp"
 #include "src/scenario/loader.hpp"
 
@@ -27,12 +31,6 @@ struct SimulationParams {
   std::int64_t panel_size = 500;       ///< households in the sampled panel
 };
 
-/// [economy] parameters (household income, MODEL.md §4.2).
-struct EconomyParams {
-  double ag_income_yuan_per_ha = 15000.0;        ///< net farm income per ha of undamaged land
-  double other_income_yuan_per_person = 18000.0; ///< other income per person and year
-};
-
 /// A validated calendar event, typed.
 struct ScheduledEvent {
   enum class Action { close_mine, set };
@@ -48,8 +46,11 @@ struct Parameters {
   RegionParams region;
   MineParams mines;
   EnterpriseParams enterprises;
+  GovernmentParams government;
   HouseholdParams households;
   EconomyParams economy;
+  RestorationParams restoration;
+  MarketParams market;
   EnvironmentParams environment;
   NetworkParams network;
   InfluenceParams influence;

@@ -1,6 +1,7 @@
 #include "model/phases.hpp"
 
 #include "agents/mine/damage.hpp"
+#include "model/finance.hpp"
 
 namespace minesim {
 
@@ -42,10 +43,6 @@ void produce_and_damage(World& w, std::int64_t step) {
   assign_farmland_damage(w);
 }
 
-void update_economy(World& w, std::int64_t step) {
-  update_incomes(w, step);
-}
-
 void update_perceptions(World& w, std::int64_t /*step*/) {
   auto& h = w.households;
   const auto& pp = w.params.perception;
@@ -75,14 +72,15 @@ Schedule make_schedule(World& w, Metrics& metrics) {
   Schedule s;
   s.add("calendar", [&w](std::int64_t t) { apply_calendar(w, t); });
   s.add("production_damage", [&w](std::int64_t t) { produce_and_damage(w, t); });
-  s.add("restoration", {});
+  s.add("restoration", [&w](std::int64_t t) { restore(w, t); });
   s.add("environment", [&w](std::int64_t) { update_environment(w); });
-  s.add("economy", [&w](std::int64_t t) { update_economy(w, t); });
+  s.add("economy", [&w](std::int64_t t) { run_economy(w, t); });
   s.add("compensation", {});
   s.add("perceptions", [&w](std::int64_t t) { update_perceptions(w, t); });
   s.add("participation", {});
   s.add("supervision", {});
-  s.add("yearly", {}, is_year_end);
+  s.add(
+      "yearly", [&w](std::int64_t t) { plan_year(w, t); }, is_year_end);
   s.add("record", [&w, &metrics](std::int64_t t) { metrics.record(w, t); });
   return s;
 }

@@ -11,14 +11,11 @@ namespace minesim {
 void apply_calendar(World& world, std::int64_t step);
 /// Phase 2: closures, production and new damage to mines and households' farmland.
 void produce_and_damage(World& world, std::int64_t step);
-/// Phase 5 (income part): incomes, their growth and village medians.
-void update_economy(World& world, std::int64_t step);
 /// Phase 7: perception targets, adjustment, then social influence over the network.
 void update_perceptions(World& world, std::int64_t step);
 
 /// The 11 phases of MODEL.md §3 in order. Phases whose submodel this version does not model
-/// yet (restoration, compensation, participation, supervision, yearly strategy updates)
-/// keep their place without a body.
+/// yet (compensation, participation, supervision) keep their place without a body.
 [[nodiscard]] Schedule make_schedule(World& world, Metrics& metrics);
 
 } // namespace minesim

@@ -45,6 +45,7 @@ bool Simulation::run(const RunControl& control) {
   const std::int64_t steps = world_.params.simulation.steps;
   for (std::int64_t step = steps_done_ + 1; step <= steps; ++step) {
     if (control.stop && control.stop->load()) break;
+    world_.ledger.begin_step();
     schedule_.run_step(step);
     steps_done_ = step;
     if (control.after_step) control.after_step(step);

@@ -1,5 +1,7 @@
 #include "model/world.hpp"
 
+#include "model/finance.hpp"
+
 #include "agents/mine/damage.hpp"
 #include "agents/region/environment.hpp"
 #include "src/core/random.hpp"
@@ -241,6 +243,7 @@ World make_world(const Parameters& params) {
   w.network = build_social_network(
       params.network, VillageLayout{w.villages.first_household, w.villages.x_km, w.villages.y_km},
       static_cast<std::uint64_t>(params.simulation.seed));
+  initialise_finance(w);
   update_environment(w);
   update_incomes(w, 0);
   // Before the first step there is no history: every month of the past year had this income.
@@ -305,13 +308,15 @@ void assign_farmland_damage(World& w) {
 void update_incomes(World& w, std::int64_t step) {
   auto& h = w.households;
   const auto& e = w.params.economy;
+  const double period_years = w.params.compensation.period_years;
   const std::size_t n = h.size();
   const std::size_t slot = static_cast<std::size_t>(step % 12) * n;
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < n; ++i) {
-    const double farm =
-        e.ag_income_yuan_per_ha * std::max(0.0, h.land_ha[i] - h.damaged_land_ha[i]);
-    const double income = farm + e.other_income_yuan_per_person * h.size_persons[i];
+    // Compensation counts as income spread over its period (MODEL.md §4.2).
+    const double income =
+        household_income_yuan(e, h.land_ha[i], h.damaged_land_ha[i], h.sector[i], h.size_persons[i],
+                              h.received_yuan[i] / period_years);
     h.income_yuan_per_year[i] = income;
     const auto log_income = static_cast<float>(std::log(std::max(income, 1.0)));
     // The slot of this month still holds the log income of 12 months ago.

@@ -27,6 +27,10 @@ enum class Stream : std::uint32_t {
   panel_sample = 9,
   damage = 10,
   perception = 11,
+  enterprise_strategy = 12,
+  establishment = 13,
+  mining_jobs = 14,
+  green_jobs = 15,
 };
 
 /// A handle on one counter-based stream position: the key (seed, stream) and the counter

@@ -13,7 +13,11 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # The metrics of OUTPUT.md that this version computes.
 required=(damaged_ha restoring_ha restored_ha cumulative_damaged_ha restoration_rate
           restoration_rate_legacy restoration_rate_active E_mean P_mean C_mean R_mean S_mean
-          S_p10 S_p50 S_p90 income_mean_yuan income_gini informed_mean)
+          S_p10 S_p50 S_p90 income_mean_yuan income_gini informed_mean
+          net_restoration_cost_yuan_per_ha carbon_sink_t_co2 carbon_revenue_yuan
+          employment_mining employment_green employment_agriculture unemployed
+          fiscal_spending_yuan social_capital_invested_yuan compliance_share
+          rating_A rating_B rating_C rating_D)
 
 # Datasets that must be bit-identical between runs of the same scenario and seed.
 compare_datasets() {
@@ -25,8 +29,10 @@ compare_datasets() {
 
 case "$case_name" in
 baseline_layout)
-  "$exe" run scenarios/baseline.toml -o "$tmp/base.h5" --quiet
-  "$py" tests/integration/check_run_file.py "$tmp/base.h5" --require "${required[@]}"
+  for s in baseline carbon_market fiscal_push no_restoration_duty; do
+    "$exe" run scenarios/$s.toml -o "$tmp/$s.h5" --quiet
+    "$py" tests/integration/check_run_file.py -q "$tmp/$s.h5" --require "${required[@]}"
+  done
   ;;
 threads_identical)
   "$exe" run scenarios/baseline.toml -o "$tmp/t1.h5" --threads 1 --quiet

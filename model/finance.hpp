@@ -1,0 +1,54 @@
+#pragma once
+// The region's economy (MODEL.md §4.2, §4.3, §4.11): money flows through the ledger,
+// restoration work and its funding, carbon and green income, and jobs.
+#include "model/world.hpp"
+
+namespace minesim {
+
+/// Kinds of money flow, each with a payer and a receiver (see finance.cpp for which).
+enum Flow : std::size_t {
+  flow_endowment,              ///< outside -> enterprises: starting cash and deposits
+  flow_ore_sales,              ///< outside -> enterprise
+  flow_operating_cost,         ///< enterprise -> outside
+  flow_mining_wages,           ///< enterprise -> households
+  flow_green_wages,            ///< outside (green businesses) -> households
+  flow_restoration_enterprise, ///< enterprise deposit or cash -> outside (contractors)
+  flow_restoration_state,      ///< higher government -> outside
+  flow_restoration_social,     ///< social capital -> outside
+  flow_interest,               ///< enterprise -> outside (overdraft interest)
+  flow_carbon_revenue,         ///< outside (credit buyers) -> funders of the land
+  flow_green_income,           ///< outside -> funders of converted land
+  flow_fiscal_grant,           ///< outside (treasury) -> governments: yearly budgets
+  flow_budget_lapse,           ///< governments -> outside: unspent budgets at year end
+  flow_bond_proceeds,          ///< outside (bond holders) -> social capital
+  flow_bond_repayment,         ///< social capital -> outside
+  flow_count
+};
+
+/// Names of the flow kinds, in enum order.
+[[nodiscard]] std::vector<std::string> flow_names();
+
+/// Set up enterprises, accounts, deposits, starting cash, mining jobs and the first year's
+/// budgets. Called once by make_world after the households exist.
+void initialise_finance(World& world);
+
+/// Phase 3: cohorts that finish their lag establish (or fail); owners, the higher government
+/// and social capital start new restoration work; carbon is sequestered and sold.
+void restore(World& world, std::int64_t step);
+
+/// Phase 5: layoffs at closed mines, green job matching, enterprises' revenue, costs, wages
+/// and interest, green income, and household incomes.
+void run_economy(World& world, std::int64_t step);
+
+/// Phase 10 (yearly): government budgets lapse and are refilled; the legacy restoration
+/// plan and social capital's investment for the coming year.
+void plan_year(World& world, std::int64_t step);
+
+/// Current restoration cost per ha of active and closed mines, and of legacy mines.
+[[nodiscard]] double active_cost_yuan_per_ha(const World& world);
+[[nodiscard]] double legacy_cost_yuan_per_ha(const World& world);
+
+/// Sum of all enterprises' cash (negative: overdraft).
+[[nodiscard]] double enterprise_cash_yuan(const World& world);
+
+} // namespace minesim
