@@ -1,20 +1,30 @@
-"""Read minesim HDF5 run files (the contract is OUTPUT.md at the repository root).
+"""Read minesim HDF5 run files and batch folders (the contract is OUTPUT.md).
 
 Scripts in this folder import it directly (``import minesim_io``); it needs only
-Debian's h5py, numpy and pandas.
+Debian's h5py, numpy and pandas. See docs/analysis.md for a walk-through.
 
 Example::
 
     run = minesim_io.load_run("run.h5")
     run["timeseries"]["restoration_rate"].plot()
     print(run["attrs"]["seed"], run["units"]["damaged_ha"])
+
+    survey = minesim_io.load_survey("run.h5")
+    print(survey["summary"][["alpha", "kmo", "indirect_effect"]])
+
+    batch = minesim_io.load_batch("sweep_dir")
+    batch["final"].groupby("arm")["S_mean"].mean()
 """
+
+import os
+import warnings
 
 import h5py
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_run", "is_complete", "python_value"]
+__all__ = ["load_run", "is_complete", "python_value", "load_survey", "load_batch",
+           "read_table", "household_field", "snapshot"]
 
 
 def python_value(value):
@@ -120,3 +130,301 @@ def load_run(path):
         "timings": timings,
         "scenario": scenario,
     }
+
+
+# --------------------------------------------------------------------------------------
+# Surveys (/survey/step_NNNN, MODEL.md §4.10)
+
+#: Scalar statistics of a survey, in report order.
+SURVEY_SCALARS = ["alpha", "kmo", "bartlett_statistic", "bartlett_df", "bartlett_p",
+                  "indirect_effect", "indirect_ci_low", "indirect_ci_high", "interval_level"]
+
+
+def _labels(dset, length):
+    """The ``names`` attribute of a dataset as a list of str, or positions as strings."""
+    names = dset.attrs.get("names")
+    if names is None or len(names) != length:
+        return [str(i) for i in range(length)]
+    return [python_value(n) for n in np.asarray(names).tolist()]
+
+
+def load_survey(path):
+    """Load every virtual survey of a run file.
+
+    Returns a dict with:
+
+    ``summary``
+        DataFrame indexed by survey step (index name "step"), one row per survey, with the
+        columns ``alpha``, ``alpha_<construct>`` (E, P, C, R, S), ``kmo``,
+        ``bartlett_statistic``, ``bartlett_df``, ``bartlett_p``, ``path_<name>`` (for the
+        path names P~E, C~P, R~C, S~C, S~P, S~R), ``indirect_effect``,
+        ``indirect_ci_low``, ``indirect_ci_high``, ``interval_level`` (when written),
+        ``sample_size`` and ``bootstrap_resamples`` (when written). Empty when the run
+        took no survey.
+    ``paths``
+        DataFrame [step x path name] of the standardized path coefficients.
+    ``items``
+        dict step -> DataFrame [household id x item name] of the Likert answers (int64).
+    ``units``, ``descriptions``
+        dicts dataset name -> its ``units`` / ``description`` (from the first survey).
+
+    Raises OSError if the file cannot be opened.
+    """
+    rows, paths, items, units, descriptions = [], [], {}, {}, {}
+    with h5py.File(path, "r") as f:
+        group = f.get("survey")
+        names = sorted(group.keys()) if isinstance(group, h5py.Group) else []
+        for name in names:
+            g = group[name]
+            if not isinstance(g, h5py.Group):
+                continue
+            step = int(g.attrs["step"]) if "step" in g.attrs else int(name.split("_")[-1])
+            row = {"step": step}
+            for key, dset in g.items():
+                if not isinstance(dset, h5py.Dataset):
+                    continue
+                units.setdefault(key, python_value(dset.attrs.get("units", "")))
+                descriptions.setdefault(key, python_value(dset.attrs.get("description", "")))
+                if dset.shape == ():
+                    row[key] = float(dset[()])
+            if "alpha_by_construct" in g:
+                d = g["alpha_by_construct"]
+                for label, value in zip(_labels(d, d.shape[0]), d[()]):
+                    row[f"alpha_{label}"] = float(value)
+            path_row = {"step": step}
+            if "paths" in g:
+                d = g["paths"]
+                for label, value in zip(_labels(d, d.shape[0]), d[()]):
+                    row[f"path_{label}"] = float(value)
+                    path_row[label] = float(value)
+            paths.append(path_row)
+            for attr in ("sample_size", "bootstrap_resamples", "items_per_construct"):
+                if attr in g.attrs:
+                    row[attr] = int(g.attrs[attr])
+            rows.append(row)
+            if "items" in g:
+                d = g["items"]
+                ids = (np.asarray(g["household_ids"][()], dtype=np.int64)
+                       if "household_ids" in g else np.arange(d.shape[0]))
+                items[step] = pd.DataFrame(
+                    np.asarray(d[()], dtype=np.int64),
+                    index=pd.Index(ids, name="household"),
+                    columns=pd.Index(_labels(d, d.shape[1]), name="item"))
+
+    def frame(records):
+        if not records:
+            return pd.DataFrame(index=pd.Index([], name="step", dtype=np.int64))
+        return pd.DataFrame(records).set_index("step").sort_index()
+
+    summary = frame(rows)
+    ordered = [c for c in SURVEY_SCALARS[:1] if c in summary.columns]
+    ordered += [c for c in summary.columns if c.startswith("alpha_")]
+    ordered += [c for c in SURVEY_SCALARS[1:5] if c in summary.columns]
+    ordered += [c for c in summary.columns if c.startswith("path_")]
+    ordered += [c for c in SURVEY_SCALARS[5:] if c in summary.columns]
+    ordered += [c for c in summary.columns if c not in ordered]
+    return {
+        "summary": summary[ordered] if len(summary.columns) else summary,
+        "paths": frame(paths),
+        "items": items,
+        "units": units,
+        "descriptions": descriptions,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Household fields
+
+def household_field(path, name):
+    """A 1-D field of *all* households from the run file, or None when absent.
+
+    Looks for ``/households/<name>`` (static tables and any end-of-run field the model
+    writes there). Returns a float64 numpy array indexed by household id.
+    """
+    with h5py.File(path, "r") as f:
+        d = f.get(f"households/{name}")
+        if isinstance(d, h5py.Dataset) and d.ndim == 1:
+            return np.asarray(d[()], dtype=np.float64)
+    return None
+
+
+def snapshot(run, step=None):
+    """One panel snapshot of a run loaded by ``load_run``, as a DataFrame.
+
+    ``step`` is the snapshot step (default: the last one); the latest snapshot at or
+    before it is taken. Rows are household ids (index "household"), columns the panel
+    fields. Raises ValueError when the run has no panel or no snapshot at or before
+    ``step``.
+    """
+    panel = run["panel"]
+    if not panel:
+        raise ValueError("the run has no /panel (no sampled households)")
+    steps = next(iter(panel.values())).index.to_numpy()
+    chosen = steps[-1] if step is None else steps[steps <= step]
+    if step is not None:
+        if len(chosen) == 0:
+            raise ValueError(f"no panel snapshot at or before step {step} "
+                             f"(snapshots: {steps.tolist()})")
+        chosen = chosen[-1]
+    frame = pd.DataFrame({name: df.loc[chosen] for name, df in panel.items()})
+    frame.index.name = "household"
+    frame.attrs["step"] = int(chosen)
+    return frame
+
+
+# --------------------------------------------------------------------------------------
+# Batches (DIR/runs/<run_id>.h5 and DIR/index.h5)
+
+def _decode(values):
+    """A numpy column with bytes or object strings as a list/array of str."""
+    array = np.asarray(values)
+    if array.dtype.kind in ("S", "O"):
+        return np.array([python_value(v) for v in array.tolist()], dtype=object)
+    return array
+
+
+#: Columns of an index table placed first when it is read from a group of datasets.
+INDEX_LEADING_COLUMNS = ["run_id", "arm", "replicate", "seed", "status", "wall_seconds"]
+
+
+def read_table(dset_or_group):
+    """An index table as a DataFrame: a compound dataset (one field per column, in field
+    order) or a group of equal-length 1-D column datasets (run_id, arm, replicate, seed,
+    status, wall_seconds first, then the others by name). Strings become ``str``."""
+    if isinstance(dset_or_group, h5py.Dataset):
+        data = dset_or_group[()]
+        if data.dtype.names is None:
+            raise ValueError(f"{dset_or_group.name}: not a compound dataset")
+        return pd.DataFrame({name: _decode(data[name]) for name in data.dtype.names})
+    columns = {}
+    for name, d in dset_or_group.items():
+        if isinstance(d, h5py.Dataset) and d.ndim == 1:
+            columns[name] = _decode(d[()])
+    lengths = {len(v) for v in columns.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"{dset_or_group.name}: columns differ in length")
+    # A group lists its members by name: put the identifying columns first.
+    leading = [c for c in INDEX_LEADING_COLUMNS if c in columns]
+    order = leading + [c for c in columns if c not in leading]
+    return pd.DataFrame({c: columns[c] for c in order})
+
+
+def _read_index(directory):
+    """DIR/index.h5's /runs table as a DataFrame (empty when absent or unreadable)."""
+    path = os.path.join(directory, "index.h5")
+    if not os.path.exists(path):
+        return pd.DataFrame()
+    with h5py.File(path, "r") as f:
+        if "runs" not in f:
+            return pd.DataFrame()
+        return read_table(f["runs"])
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def load_batch(directory, metrics=None):
+    """Load a batch folder written by ``minesim batch ... -o DIR``.
+
+    Reads every run file ``DIR/runs/*.h5``. A run's arm and replicate come from its root
+    attributes ``arm`` and ``replicate`` when it carries them, otherwise from the row of
+    ``DIR/index.h5``'s ``/runs`` table (a compound dataset or a group of column datasets)
+    whose ``run_id`` is the file name without ``.h5``.
+
+    ``metrics``: time series to load (default: every one found).
+
+    Returns a dict with:
+
+    ``runs``
+        DataFrame, one row per run file (index ``run_id``): ``arm``, ``replicate``,
+        ``seed``, ``status``, ``complete`` (bool), ``path``.
+    ``timeseries``
+        long DataFrame of the complete runs, columns ``run_id``, ``arm``, ``replicate``,
+        ``step``, then one column per metric.
+    ``final``
+        DataFrame of the complete runs (index ``run_id``): ``arm``, ``replicate``, then the
+        last value of every metric.
+    ``units``, ``descriptions``
+        dicts metric -> units / description (from the first complete run).
+    ``index``
+        the ``/runs`` table of ``DIR/index.h5`` as a DataFrame (empty when absent).
+    ``arms``
+        arm names in the order of the index table (else sorted by name).
+
+    Incomplete run files are listed in ``runs`` with ``complete`` False and left out of
+    ``timeseries`` and ``final`` (with a warning). Raises FileNotFoundError when
+    ``DIR/runs`` holds no run file, and ValueError when a run's arm or replicate cannot be
+    found.
+    """
+    runs_dir = os.path.join(directory, "runs")
+    files = sorted(f for f in os.listdir(runs_dir) if f.endswith(".h5")) \
+        if os.path.isdir(runs_dir) else []
+    if not files:
+        raise FileNotFoundError(f"{directory}: no run files in runs/*.h5")
+    index = _read_index(directory)
+    by_id = {}
+    if not index.empty and "run_id" in index.columns:
+        by_id = {str(r["run_id"]): r for _, r in index.iterrows()}
+
+    run_rows, long_frames, final_rows = [], [], []
+    units, descriptions = {}, {}
+    for name in files:
+        path = os.path.join(runs_dir, name)
+        run_id = name[:-3]
+        complete = is_complete(path)
+        attrs = {}
+        if complete:
+            with h5py.File(path, "r") as f:
+                attrs = {k: python_value(v) for k, v in f.attrs.items()}
+        row = by_id.get(run_id)
+        arm = attrs.get("arm", None if row is None else row.get("arm"))
+        replicate = attrs.get("replicate", None if row is None else row.get("replicate"))
+        if complete and (arm is None or replicate is None):
+            raise ValueError(f"{path}: no arm/replicate in the run file's attributes and no "
+                             f"row with run_id '{run_id}' in {directory}/index.h5 /runs")
+        seed = attrs.get("seed", None if row is None else row.get("seed"))
+        status = attrs.get("status", None if row is None else row.get("status"))
+        run_rows.append({"run_id": run_id, "arm": None if arm is None else str(arm),
+                         "replicate": _as_int(replicate), "seed": _as_int(seed),
+                         "status": status, "complete": complete, "path": path})
+        if not complete:
+            warnings.warn(f"{path}: not a complete run file; left out", stacklevel=2)
+            continue
+        run = load_run(path)
+        ts = run["timeseries"]
+        if metrics is not None:
+            missing = [m for m in metrics if m not in ts.columns]
+            if missing:
+                raise ValueError(f"{path}: no time series {', '.join(missing)}")
+            ts = ts[list(metrics)]
+        for k in ts.columns:
+            units.setdefault(k, run["units"].get(k, ""))
+            descriptions.setdefault(k, run["descriptions"].get(k, ""))
+        frame = ts.reset_index()
+        frame.insert(0, "replicate", _as_int(replicate))
+        frame.insert(0, "arm", str(arm))
+        frame.insert(0, "run_id", run_id)
+        long_frames.append(frame)
+        final = {"run_id": run_id, "arm": str(arm), "replicate": _as_int(replicate)}
+        if len(ts):
+            final.update(ts.iloc[-1].to_dict())
+        final_rows.append(final)
+
+    runs = pd.DataFrame(run_rows).set_index("run_id")
+    # Arms in the order the batch lists them (index.h5), else in order of name.
+    if not index.empty and "arm" in index.columns:
+        listed = [str(a) for a in pd.unique(index["arm"])]
+    else:
+        listed = []
+    present = sorted(str(a) for a in runs["arm"].dropna().unique())
+    arms = [a for a in listed if a in present] + [a for a in present if a not in listed]
+    timeseries = (pd.concat(long_frames, ignore_index=True) if long_frames
+                  else pd.DataFrame(columns=["run_id", "arm", "replicate", "step"]))
+    final = (pd.DataFrame(final_rows).set_index("run_id") if final_rows
+             else pd.DataFrame(columns=["arm", "replicate"]))
+    return {"runs": runs, "timeseries": timeseries, "final": final, "units": units,
+            "descriptions": descriptions, "index": index, "arms": arms}

@@ -273,10 +273,10 @@ void pay_enterprises_and_wages(World& w) {
     ledger.transfer(w.enterprises.cash_account[e], Ledger::outside,
                     to_yuan(static_cast<double>(-balance) * rate / 12.0), flow_interest);
   }
-  ledger.transfer(
-      Ledger::outside, w.households_account,
-      to_yuan(static_cast<double>(w.green_workers) * p.economy.wage_green_yuan_per_year / 12.0),
-      flow_green_wages);
+  ledger.transfer(Ledger::outside, w.households_account,
+                  to_yuan(static_cast<double>(w.green_workers + w.placed_green_workers) *
+                          p.economy.wage_green_yuan_per_year / 12.0),
+                  flow_green_wages);
   for (std::size_t k = 0; k < m.size(); ++k)
     for (std::size_t f = 0; f < funder_count; ++f) {
       const double ha = restored_by(w, k, f) * p.restoration.green_conversion_share;
@@ -290,11 +290,26 @@ void pay_enterprises_and_wages(World& w) {
 } // namespace
 
 std::vector<std::string> flow_names() {
-  return {"endowment",         "ore_sales",          "operating_cost",
-          "mining_wages",      "green_wages",        "restoration_enterprise",
-          "restoration_state", "restoration_social", "interest",
-          "carbon_revenue",    "green_income",       "fiscal_grant",
-          "budget_lapse",      "bond_proceeds",      "bond_repayment"};
+  return {"endowment",
+          "ore_sales",
+          "operating_cost",
+          "mining_wages",
+          "green_wages",
+          "restoration_enterprise",
+          "restoration_state",
+          "restoration_social",
+          "interest",
+          "carbon_revenue",
+          "green_income",
+          "fiscal_grant",
+          "budget_lapse",
+          "bond_proceeds",
+          "bond_repayment",
+          "compensation_enterprise",
+          "compensation_local",
+          "compensation_state",
+          "compensation_social",
+          "dividends"};
 }
 
 double active_cost_yuan_per_ha(const World& w) {

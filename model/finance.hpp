@@ -7,21 +7,26 @@ namespace minesim {
 
 /// Kinds of money flow, each with a payer and a receiver (see finance.cpp for which).
 enum Flow : std::size_t {
-  flow_endowment,              ///< outside -> enterprises: starting cash and deposits
-  flow_ore_sales,              ///< outside -> enterprise
-  flow_operating_cost,         ///< enterprise -> outside
-  flow_mining_wages,           ///< enterprise -> households
-  flow_green_wages,            ///< outside (green businesses) -> households
-  flow_restoration_enterprise, ///< enterprise deposit or cash -> outside (contractors)
-  flow_restoration_state,      ///< higher government -> outside
-  flow_restoration_social,     ///< social capital -> outside
-  flow_interest,               ///< enterprise -> outside (overdraft interest)
-  flow_carbon_revenue,         ///< outside (credit buyers) -> funders of the land
-  flow_green_income,           ///< outside -> funders of converted land
-  flow_fiscal_grant,           ///< outside (treasury) -> governments: yearly budgets
-  flow_budget_lapse,           ///< governments -> outside: unspent budgets at year end
-  flow_bond_proceeds,          ///< outside (bond holders) -> social capital
-  flow_bond_repayment,         ///< social capital -> outside
+  flow_endowment,               ///< outside -> enterprises: starting cash and deposits
+  flow_ore_sales,               ///< outside -> enterprise
+  flow_operating_cost,          ///< enterprise -> outside
+  flow_mining_wages,            ///< enterprise -> households
+  flow_green_wages,             ///< outside (green businesses) -> households
+  flow_restoration_enterprise,  ///< enterprise deposit or cash -> outside (contractors)
+  flow_restoration_state,       ///< higher government -> outside
+  flow_restoration_social,      ///< social capital -> outside
+  flow_interest,                ///< enterprise -> outside (overdraft interest)
+  flow_carbon_revenue,          ///< outside (credit buyers) -> funders of the land
+  flow_green_income,            ///< outside -> funders of converted land
+  flow_fiscal_grant,            ///< outside (treasury) -> governments: yearly budgets
+  flow_budget_lapse,            ///< governments -> outside: unspent budgets at year end
+  flow_bond_proceeds,           ///< outside (bond holders) -> social capital
+  flow_bond_repayment,          ///< social capital -> outside
+  flow_compensation_enterprise, ///< enterprise cash -> households
+  flow_compensation_local,      ///< county -> households
+  flow_compensation_state,      ///< higher government's compensation budget -> households
+  flow_compensation_social,     ///< social capital's compensation funds -> households
+  flow_dividends,               ///< funders of green land -> households (development rights)
   flow_count
 };
 

@@ -1,5 +1,6 @@
 #include "model/metrics.hpp"
 
+#include "model/compensation.hpp"
 #include "model/finance.hpp"
 
 #include "src/core/random.hpp"
@@ -70,6 +71,23 @@ constexpr SeriesDef series_defs[] = {
     {"rating_B", "count", "Enterprises rated B."},
     {"rating_C", "count", "Enterprises rated C."},
     {"rating_D", "count", "Enterprises rated D."},
+    {"compensation_paid_yuan", "yuan", "Compensation paid this step, all payers."},
+    {"compensation_paid_enterprise_yuan", "yuan", "Compensation paid by enterprises this step."},
+    {"compensation_paid_local_gov_yuan", "yuan",
+     "Compensation paid by local governments this step."},
+    {"compensation_paid_state_yuan", "yuan",
+     "Compensation paid by the higher government this step (annuities included)."},
+    {"compensation_paid_social_capital_yuan", "yuan",
+     "Compensation paid by social capital this step (cash part)."},
+    {"dividends_paid_yuan", "yuan", "Development-right dividends paid to households this step."},
+    {"negotiations", "count", "Negotiation rounds held this step (one per claim negotiated)."},
+    {"agreements", "count", "Negotiations that ended in agreement this step."},
+    {"disputes_open", "count", "Claims in open dispute at the end of the step."},
+    {"claims_awaiting_payment", "count", "Agreed claims waiting for the payer's funds."},
+    {"participation_share", "1", "Share of households participating this step."},
+    {"compensation_gini", "1",
+     "Gini coefficient of compensation received, among households with damaged land."},
+    {"negotiation_index_mean", "1", "Mean negotiation index of the villages."},
 };
 enum Series : std::size_t {
   s_damaged,
@@ -116,6 +134,19 @@ enum Series : std::size_t {
   s_rating_B,
   s_rating_C,
   s_rating_D,
+  s_paid,
+  s_paid_enterprise,
+  s_paid_local,
+  s_paid_state,
+  s_paid_social,
+  s_dividends,
+  s_negotiations,
+  s_agreements,
+  s_disputes,
+  s_awaiting,
+  s_participation,
+  s_compensation_gini,
+  s_ni,
   s_count
 };
 static_assert(std::size(series_defs) == s_count);
@@ -145,6 +176,7 @@ enum Sum : std::size_t {
   sum_green,
   sum_agriculture,
   sum_unemployed,
+  sum_participating,
   sum_width
 };
 
@@ -219,6 +251,7 @@ void Metrics::record(World& w, std::int64_t step) {
     acc[sum_green] += h.sector[i] == Sector::green ? 1.0 : 0.0;
     acc[sum_agriculture] += h.sector[i] == Sector::agriculture ? 1.0 : 0.0;
     acc[sum_unemployed] += h.sector[i] == Sector::unemployed ? 1.0 : 0.0;
+    acc[sum_participating] += h.participating[i];
   });
   const double count = static_cast<double>(n);
   for (std::size_t x = 0; x < latent_count; ++x)
@@ -286,8 +319,37 @@ void Metrics::record(World& w, std::int64_t step) {
   }
   value[s_compliance] /= static_cast<double>(std::max<std::size_t>(1, e.size()));
 
+  value[s_paid_enterprise] = step_flow(flow_compensation_enterprise);
+  value[s_paid_local] = step_flow(flow_compensation_local);
+  value[s_paid_state] = step_flow(flow_compensation_state);
+  value[s_paid_social] = step_flow(flow_compensation_social);
+  value[s_paid] =
+      value[s_paid_enterprise] + value[s_paid_local] + value[s_paid_state] + value[s_paid_social];
+  value[s_dividends] = step_flow(flow_dividends);
+  value[s_negotiations] = static_cast<double>(w.negotiations_this_step);
+  value[s_agreements] = static_cast<double>(w.agreements_this_step);
+  for (std::size_t c = 0; c < w.claim_dispute.size(); ++c) {
+    value[s_disputes] += w.claim_dispute[c];
+    value[s_awaiting] += w.claim_pending_yuan[c] > 0 ? 1.0 : 0.0;
+  }
+  value[s_participation] = sums_[sum_participating] / count;
+  std::size_t damaged = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (h.official_value_yuan[i] > 0.0) scratch[damaged++] = h.received_yuan[i];
+  value[s_compensation_gini] = gini_inplace(scratch.first(damaged));
+  update_negotiation_index(w);
+  for (const double ni : w.village_ni)
+    value[s_ni] += ni;
+  value[s_ni] /= static_cast<double>(std::max<std::size_t>(1, w.village_ni.size()));
+
   for (std::size_t k = 0; k < s_count; ++k)
     series_[k].values.push_back(value[k]);
+
+  // The virtual survey sees the state at the end of the step (MODEL.md §4.10).
+  if (is_survey_step(w.params.survey, step, w.params.simulation.steps))
+    surveys_.push_back(to_output(run_survey(
+        w.params.survey, h.latent, static_cast<std::uint64_t>(w.params.simulation.seed), step,
+        SurveyStreams{Stream::survey_sample, Stream::survey_items, Stream::survey_bootstrap})));
 
   if (panel_ids_.empty() || step % snapshot_interval_ != 0) return;
   panel_steps_.push_back(step);

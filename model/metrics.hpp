@@ -21,6 +21,7 @@ public:
   [[nodiscard]] const std::vector<std::int64_t>& panel_steps() const { return panel_steps_; }
   [[nodiscard]] const std::vector<std::int64_t>& panel_household_ids() const { return panel_ids_; }
   [[nodiscard]] const std::vector<PanelField>& panel_fields() const { return panel_fields_; }
+  [[nodiscard]] const std::vector<SurveyOutput>& surveys() const { return surveys_; }
 
 private:
   std::vector<TimeSeries> series_;
@@ -29,6 +30,7 @@ private:
   std::vector<std::int64_t> panel_ids_;
   std::vector<PanelField> panel_fields_;
   std::vector<double> sums_; ///< scratch for the household sums of one step
+  std::vector<SurveyOutput> surveys_;
 };
 
 } // namespace minesim

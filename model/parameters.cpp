@@ -1,5 +1,11 @@
 #include "model/parameters.hpp"
 
+// g++ 12 reports a false -Wrestrict inside std::string assignment when it inlines the
+// table builders (GCC bug 105329); the code has no overlapping copies.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -95,6 +101,76 @@ ParameterBinding influence_kind() {
   return row;
 }
 
+/// A row for a compensation-model key (a string naming one of the five models).
+ParameterBinding compensation_model(std::string key, CompensationModel NegotiationParams::*member,
+                                    std::string meaning) {
+  ParameterBinding row;
+  row.spec.key = std::move(key);
+  row.spec.type = ValueType::string;
+  row.spec.default_value = Value{
+      std::string(compensation_model_names[static_cast<std::size_t>(NegotiationParams{}.*member)])};
+  row.spec.choices = {compensation_model_names.begin(), compensation_model_names.end()};
+  row.spec.unit = "1";
+  row.spec.meaning = std::move(meaning);
+  row.spec.source = "MODEL.md §4.4";
+  row.set = [member](Parameters& p, const Value& v) {
+    const auto& name = std::get<std::string>(v);
+    for (std::size_t k = 0; k < compensation_model_names.size(); ++k)
+      if (name == compensation_model_names[k])
+        p.negotiation.*member = static_cast<CompensationModel>(k);
+  };
+  row.get = [member](const Parameters& p) {
+    return Value{
+        std::string(compensation_model_names[static_cast<std::size_t>(p.negotiation.*member)])};
+  };
+  return row;
+}
+
+/// Survey steps as written: "last", or a comma-separated list of steps and "last".
+std::vector<std::int64_t> parse_survey_steps(const std::string& text) {
+  std::vector<std::int64_t> steps;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    std::string token = text.substr(start, end - start);
+    token.erase(0, token.find_first_not_of(' '));
+    token.erase(token.find_last_not_of(' ') + 1);
+    if (token == "last")
+      steps.push_back(-1);
+    else if (!token.empty()) {
+      std::size_t used = 0;
+      steps.push_back(std::stoll(token, &used)); // validated before: digits only
+    }
+    start = end + 1;
+  }
+  return steps;
+}
+
+std::string survey_steps_text(const std::vector<std::int64_t>& steps) {
+  std::string text;
+  for (const std::int64_t s : steps) {
+    if (!text.empty()) text += ", ";
+    text += s < 0 ? std::string("last") : std::to_string(s);
+  }
+  return text.empty() ? "last" : text;
+}
+
+ParameterBinding survey_steps() {
+  ParameterBinding row;
+  row.spec.key = "survey.steps";
+  row.spec.type = ValueType::string;
+  row.spec.default_value = Value{std::string("last")};
+  row.spec.unit = "step";
+  row.spec.meaning = "steps at which the virtual survey is taken: \"last\" or a list such as "
+                     "\"60, 120, last\"";
+  row.spec.source = "MODEL.md §4.10";
+  row.set = [](Parameters& p, const Value& v) {
+    p.survey.steps = parse_survey_steps(std::get<std::string>(v));
+  };
+  row.get = [](const Parameters& p) { return Value{survey_steps_text(p.survey.steps)}; };
+  return row;
+}
+
 std::vector<ParameterBinding> build_table() {
   using P = Parameters;
   const std::string m21 = "MODEL.md §2.1", m22 = "MODEL.md §2.2", m23 = "MODEL.md §2.3",
@@ -113,6 +189,9 @@ std::vector<ParameterBinding> build_table() {
                     {"month", "months between household panel snapshots", "OUTPUT.md"}, false));
   t.push_back(field("simulation.panel_size", &P::simulation, &SimulationParams::panel_size, 0, 1e7,
                     {"household", "households in the sampled panel", chosen}, false));
+  t.push_back(field(
+      "simulation.record_events", &P::simulation, &SimulationParams::record_events, 0, 1,
+      {"1", "write the /events tables (one row per negotiation outcome)", "OUTPUT.md"}, false));
   // [region]
   t.push_back(field("region.side_km", &P::region, &RegionParams::side_km, 0.1, 1e4,
                     {"km", "side of the square region", m21}, false));
@@ -440,6 +519,105 @@ std::vector<ParameterBinding> build_table() {
                     {"1/year", "discount rate r of the lump-sum present value", m44}));
   t.push_back(field("compensation.period_years", &P::compensation, &FeeParams::period_years, 1, 200,
                     {"year", "period T of the compensation", m44}));
+  t.push_back(compensation_model("compensation.model", &NegotiationParams::model,
+                                 "compensation model of active and closed mines' damage"));
+  t.push_back(compensation_model("compensation.legacy_model", &NegotiationParams::legacy_model,
+                                 "compensation model of legacy mines' damage (models whose payer "
+                                 "is an enterprise fall back to state_funded)"));
+  const auto neg = [&](std::string key, double NegotiationParams::*member, double lo, double hi,
+                       std::string unit, std::string meaning) {
+    std::string path = "compensation."; // built in steps: g++ 12 warns falsely on "x." + key
+    path += key;
+    t.push_back(field(std::move(path), &P::negotiation, member, lo, hi,
+                      {std::move(unit), std::move(meaning), m44}));
+  };
+  neg("joint_enterprise_share", &NegotiationParams::joint_enterprise_share, 0, 1, "1",
+      "the enterprise's share of payments in the joint model");
+  neg("gov_trust_gain", &NegotiationParams::gov_trust_gain, 0, 1, "1",
+      "a government organizer closes this share of the information asymmetry in demands");
+  neg("in_kind_share", &NegotiationParams::in_kind_share, 0, 1, "1",
+      "investment promotion: share paid as a green job placement (cash when no vacancy)");
+  neg("payer_concession", &NegotiationParams::payer_concession, 0, 1, "1/round",
+      "offers rise by this share of the official value each round");
+  neg("resident_concession", &NegotiationParams::resident_concession, 0, 0.2, "1/round",
+      "demands fall by this share each round");
+  neg("comparison_weight", &NegotiationParams::comparison_weight, 0, 10, "1",
+      "weight of neighbours' better deals (received / official above 1) in demands");
+  neg("asymmetry_inflation", &NegotiationParams::asymmetry_inflation, 0, 10, "1",
+      "demand inflation per unit of information asymmetry");
+  neg("willingness_cap_enterprise", &NegotiationParams::willingness_cap_enterprise, 1, 100, "1",
+      "most an enterprise offers, times the official value");
+  neg("willingness_cap_government", &NegotiationParams::willingness_cap_government, 1, 100, "1",
+      "most a government or social capital offers, times the official value");
+  t.push_back(field("compensation.rounds", &P::negotiation, &NegotiationParams::rounds, 1, 100,
+                    {"round", "rounds of a negotiation (k = 0 .. rounds - 1)", m44}));
+  neg("development_right_share", &NegotiationParams::development_right_share, 0, 1, "1",
+      "share of a mine's green income paid as dividends to its claimants");
+  neg("state_budget_yuan_per_year", &NegotiationParams::state_budget_yuan_per_year, 0, 1e12,
+      "yuan/year", "higher government's compensation budget (annuities may overdraw it)");
+  neg("social_capital_budget_yuan_per_year",
+      &NegotiationParams::social_capital_budget_yuan_per_year, 0, 1e12, "yuan/year",
+      "funds social capital brings to investment-promotion compensation");
+  neg("pressure_generosity_gain", &NegotiationParams::pressure_generosity_gain, 0, 1, "1",
+      "generosity gained per 100 petition-months of stability pressure, yearly");
+  // [participation]
+  const std::string m45 = "MODEL.md §4.5", m47 = "MODEL.md §4.7";
+  const auto part = [&](std::string key, double ParticipationParams::*member, double lo, double hi,
+                        std::string unit, std::string meaning, std::string source) {
+    std::string path = "participation.";
+    path += key;
+    t.push_back(field(std::move(path), &P::participation, member, lo, hi,
+                      {std::move(unit), std::move(meaning), std::move(source)}));
+  };
+  part("intercept", &ParticipationParams::intercept, -100, 100, "logit",
+       "participation logit: intercept", m47);
+  part("restoration_expectation", &ParticipationParams::restoration_expectation, -100, 100, "logit",
+       "participation logit: weight of R", m47);
+  part("neighbours", &ParticipationParams::neighbours, -100, 100, "logit",
+       "participation logit: weight of the participating share of neighbours", m47);
+  part("cost", &ParticipationParams::cost, -100, 100, "logit", "participation cost", m47);
+  t.push_back(field("participation.hearing_interval_months", &P::participation,
+                    &ParticipationParams::hearing_interval_months, 1, 1200,
+                    {"month", "months between hearings of each local government", m45}));
+  part("hearing_information_gain", &ParticipationParams::hearing_information_gain, 0, 1, "1",
+       "attendees gain this share of (1 - informed)", m45);
+  part("diffusion_from_participant", &ParticipationParams::diffusion_from_participant, 0, 1,
+       "1/month", "chance to learn from a participating neighbour",
+       "Banerjee et al., Science 2013; " + m45);
+  part("diffusion_from_other", &ParticipationParams::diffusion_from_other, 0, 1, "1/month",
+       "chance to learn from a neighbour who does not participate",
+       "Banerjee et al., Science 2013; " + m45);
+  part("diffusion_learning", &ParticipationParams::diffusion_learning, 0, 1, "1",
+       "share of the information gap learnt from a neighbour", m45);
+  part("forgetting_per_month", &ParticipationParams::forgetting_per_month, 0, 1, "1/month",
+       "information decays by this share a month", m45);
+  // [policy]
+  t.push_back(field("policy.adaptive_compensation", &P::policy,
+                    &PolicyParams::adaptive_compensation, 0, 1,
+                    {"1",
+                     "a county whose villages' mean negotiation index is low raises "
+                     "generosity yearly",
+                     m44}));
+  t.push_back(field("policy.ni_threshold", &P::policy, &PolicyParams::ni_threshold, 0, 1,
+                    {"1", "negotiation index below which generosity is raised", m44}));
+  // [survey]
+  const std::string m410 = "MODEL.md §4.10";
+  t.push_back(survey_steps());
+  t.push_back(field("survey.sample_size", &P::survey, &SurveyParams::sample_size, 1, 1e9,
+                    {"household",
+                     "households asked (all when fewer exist); the source had "
+                     "2,032 valid questionnaires",
+                     m410}));
+  t.push_back(field("survey.items_per_construct", &P::survey, &SurveyParams::items_per_construct, 2,
+                    50, {"item", "Likert items per construct", m410}));
+  t.push_back(field("survey.loading", &P::survey, &SurveyParams::loading, 0, 0.99,
+                    {"1", "weight of the latent in an answer (the rest is uniform noise)", m410}));
+  t.push_back(field("survey.bootstrap_resamples", &P::survey, &SurveyParams::bootstrap_resamples, 0,
+                    1e6, {"resample", "bootstrap resamples for the indirect effect", m410}));
+  t.push_back(field("survey.interval_level", &P::survey, &SurveyParams::interval_level, 0.5, 0.999,
+                    {"1", "coverage of the bootstrap percentile interval", chosen}));
+  t.push_back(field("policy.ni_adjustment", &P::policy, &PolicyParams::ni_adjustment, 0, 1,
+                    {"1", "generosity raise per year under the adaptive policy", m44}));
   return t;
 }
 
@@ -481,6 +659,27 @@ std::span<const EventSpec> event_specs() {
 
 Parameters parameters_from(const LoadedScenario& scenario) {
   const auto& table = parameter_table();
+  {
+    // survey.steps is a list in a string: check it before it is parsed.
+    const auto k = scenario.index_of("survey.steps");
+    const auto& text = std::get<std::string>(scenario.values[k]);
+    const auto steps_k = scenario.index_of("simulation.steps");
+    const std::int64_t last = std::get<std::int64_t>(scenario.values[steps_k]);
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const std::size_t end = std::min(text.find(',', start), text.size());
+      std::string token = text.substr(start, end - start);
+      token.erase(0, token.find_first_not_of(' '));
+      token.erase(token.find_last_not_of(' ') + 1);
+      const bool digits = !token.empty() && token.size() < 10 &&
+                          token.find_first_not_of("0123456789") == std::string::npos;
+      if (token != "last" && (!digits || std::stoll(token) > last))
+        throw InputError(scenario.positions[k], "survey.steps",
+                         "each entry must be \"last\" or a step in [0, " + std::to_string(last) +
+                             "] (got \"" + token + "\")");
+      start = end + 1;
+    }
+  }
   Parameters p;
   for (std::size_t k = 0; k < table.size(); ++k)
     table[k].set(p, scenario.values[k]);

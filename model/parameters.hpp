@@ -12,7 +12,10 @@
 #include "agents/resident/economy.hpp"
 #include "agents/resident/household.hpp"
 #include "agents/resident/influence.hpp"
+#include "agents/resident/negotiation.hpp"
+#include "agents/resident/participation.hpp"
 #include "agents/resident/perception.hpp"
+#include "agents/resident/survey.hpp"
 #include "agents/social_capital/market.hpp"
 #include "src/network/social_network.hpp"
 #include "src/scenario/loader.hpp"
@@ -29,6 +32,7 @@ struct SimulationParams {
   std::int64_t seed = 1;               ///< root of every random stream
   std::int64_t snapshot_interval = 12; ///< months between household panel snapshots
   std::int64_t panel_size = 500;       ///< households in the sampled panel
+  bool record_events = true;           ///< write the /events tables
 };
 
 /// A validated calendar event, typed.
@@ -56,6 +60,10 @@ struct Parameters {
   InfluenceParams influence;
   PerceptionParams perception;
   FeeParams compensation;
+  NegotiationParams negotiation; ///< the [compensation] keys beyond the fee
+  ParticipationParams participation;
+  PolicyParams policy;
+  SurveyParams survey;
   std::vector<ScheduledEvent> calendar; ///< sorted by step, file order within a step
 };
 

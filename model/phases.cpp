@@ -1,6 +1,7 @@
 #include "model/phases.hpp"
 
 #include "agents/mine/damage.hpp"
+#include "model/compensation.hpp"
 #include "model/finance.hpp"
 
 namespace minesim {
@@ -75,12 +76,17 @@ Schedule make_schedule(World& w, Metrics& metrics) {
   s.add("restoration", [&w](std::int64_t t) { restore(w, t); });
   s.add("environment", [&w](std::int64_t) { update_environment(w); });
   s.add("economy", [&w](std::int64_t t) { run_economy(w, t); });
-  s.add("compensation", {});
+  s.add("compensation", [&w](std::int64_t t) { negotiate(w, t); });
   s.add("perceptions", [&w](std::int64_t t) { update_perceptions(w, t); });
-  s.add("participation", {});
+  s.add("participation", [&w](std::int64_t t) { decide_participation(w, t); });
   s.add("supervision", {});
   s.add(
-      "yearly", [&w](std::int64_t t) { plan_year(w, t); }, is_year_end);
+      "yearly",
+      [&w](std::int64_t t) {
+        plan_year(w, t);
+        plan_compensation_year(w, t);
+      },
+      is_year_end);
   s.add("record", [&w, &metrics](std::int64_t t) { metrics.record(w, t); });
   return s;
 }

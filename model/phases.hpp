@@ -15,7 +15,7 @@ void produce_and_damage(World& world, std::int64_t step);
 void update_perceptions(World& world, std::int64_t step);
 
 /// The 11 phases of MODEL.md §3 in order. Phases whose submodel this version does not model
-/// yet (compensation, participation, supervision) keep their place without a body.
+/// yet (supervision) keep their place without a body.
 [[nodiscard]] Schedule make_schedule(World& world, Metrics& metrics);
 
 } // namespace minesim

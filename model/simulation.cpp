@@ -27,6 +27,41 @@ Column column(std::string name, std::string units, std::string description,
   return c;
 }
 
+EventTable negotiation_table(const std::vector<NegotiationEvent>& events) {
+  EventTable t{"negotiations",
+               "One row per negotiation outcome (agreement or dispute), sorted "
+               "by step, household and mine. model: 0 enterprise_direct, 1 "
+               "enterprise_funded_gov_organized, 2 joint, 3 state_funded, 4 "
+               "investment_promotion; payer: 0 enterprise, 1 local government, 2 "
+               "state, 3 social capital, 4 enterprise and local government.",
+               {}};
+  const auto ints = [&](const char* name, const char* units, auto member) {
+    Column c{name, units, "", {}, {}};
+    c.integer.reserve(events.size());
+    for (const auto& e : events)
+      c.integer.push_back(e.*member);
+    t.columns.push_back(std::move(c));
+  };
+  const auto reals = [&](const char* name, const char* units, auto member) {
+    Column c{name, units, "", {}, {}};
+    c.real.reserve(events.size());
+    for (const auto& e : events)
+      c.real.push_back(e.*member);
+    t.columns.push_back(std::move(c));
+  };
+  ints("step", "step", &NegotiationEvent::step);
+  ints("household", "1", &NegotiationEvent::household);
+  ints("mine", "1", &NegotiationEvent::mine);
+  ints("model", "1", &NegotiationEvent::model);
+  ints("payer", "1", &NegotiationEvent::payer);
+  reals("offer_yuan", "yuan", &NegotiationEvent::offer_yuan);
+  reals("demand_yuan", "yuan", &NegotiationEvent::demand_yuan);
+  ints("rounds", "round", &NegotiationEvent::rounds);
+  ints("agreed", "1", &NegotiationEvent::agreed);
+  ints("amount_yuan", "yuan", &NegotiationEvent::amount_yuan);
+  return t;
+}
+
 } // namespace
 
 Simulation::Simulation(const Parameters& params)
@@ -71,6 +106,9 @@ RunRecord Simulation::record(std::string scenario_toml, std::string resolved_tom
   r.panel_household_ids = metrics_.panel_household_ids();
   r.panel_fields = metrics_.panel_fields();
   r.network = &w.network;
+  r.surveys = metrics_.surveys();
+  if (w.params.simulation.record_events)
+    r.events.push_back(negotiation_table(w.negotiation_events));
 
   const auto& h = w.households;
   r.tables["households"] = {

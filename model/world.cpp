@@ -1,5 +1,6 @@
 #include "model/world.hpp"
 
+#include "model/compensation.hpp"
 #include "model/finance.hpp"
 
 #include "agents/mine/damage.hpp"
@@ -244,6 +245,8 @@ World make_world(const Parameters& params) {
       params.network, VillageLayout{w.villages.first_household, w.villages.x_km, w.villages.y_km},
       static_cast<std::uint64_t>(params.simulation.seed));
   initialise_finance(w);
+  initialise_compensation(w);
+  plan_compensation_year(w, 0);
   update_environment(w);
   update_incomes(w, 0);
   // Before the first step there is no history: every month of the past year had this income.
@@ -298,6 +301,7 @@ void assign_farmland_damage(World& w) {
       for (std::uint32_t k = 0; k < count; ++k) {
         h.claim_physical_ha[h.claim_first[i] + k] += parts[k];
         h.claim_uncompensated_ha[h.claim_first[i] + k] += parts[k];
+        if (!w.claim_total_ha.empty()) w.claim_total_ha[h.claim_first[i] + k] += parts[k];
       }
       h.damaged_land_ha[i] += added;
       h.official_value_yuan[i] += added * w.official_value_yuan_per_ha;

@@ -5,9 +5,25 @@
 #include "src/core/ledger.hpp"
 #include "src/core/parallel.hpp"
 
+#include <array>
+
 #include <vector>
 
 namespace minesim {
+
+/// One row of /events/negotiations: the outcome of a negotiation (agreement or dispute).
+struct NegotiationEvent {
+  std::int64_t step;
+  std::int64_t household;
+  std::int64_t mine;
+  std::int64_t model;       ///< CompensationModel code
+  std::int64_t payer;       ///< Payer code
+  double offer_yuan;        ///< the last round's offer
+  double demand_yuan;       ///< the last round's demand
+  std::int64_t rounds;      ///< rounds held
+  std::int64_t agreed;      ///< 1 agreement, 0 dispute
+  std::int64_t amount_yuan; ///< agreed amount (0 for a dispute)
+};
 
 struct World {
   Parameters params;
@@ -38,8 +54,41 @@ struct World {
   // Employment.
   std::vector<std::int32_t> employer;     ///< mine id of a mining job, -1 otherwise
   std::vector<std::int64_t> mine_workers; ///< per mine
-  std::int64_t green_workers = 0;
+  std::int64_t green_workers = 0;         ///< in green jobs on converted restored land
+  std::int64_t placed_green_workers = 0;  ///< placed in social capital's projects as compensation
+  Yuan in_kind_yuan = 0;                  ///< value of in-kind compensation given so far
   std::vector<std::pair<std::uint64_t, std::uint32_t>> candidates; ///< job matching scratch
+
+  // Compensation (model/compensation.cpp), one entry per claim unless said otherwise.
+  std::vector<std::int8_t> claim_round;    ///< next round k, -1 when no negotiation is open
+  std::vector<std::int32_t> claim_start;   ///< step the open negotiation started
+  std::vector<std::uint8_t> claim_dispute; ///< no agreement after the last round, still open
+  std::vector<std::uint8_t> claim_outcome; ///< this step (see compensation.cpp)
+  std::vector<double> claim_offer_yuan;    ///< this step's round
+  std::vector<double> claim_demand_yuan;
+  std::vector<std::int64_t> claim_pending_yuan;     ///< agreed, waiting for the payer's funds
+  std::vector<double> claim_annuity_yuan_per_month; ///< state-funded yearly payments / 12
+  std::vector<std::int32_t> claim_annuity_end;      ///< last step of those payments
+  std::vector<double> claim_total_ha; ///< all farmland ever damaged (dividend weights)
+  std::vector<std::uint32_t> claim_household;
+  std::vector<std::uint32_t> payment_queue; ///< scratch
+  std::vector<double> enterprise_generosity;
+  std::array<double, 2> county_generosity{1.0, 1.0};
+  std::array<double, 2> stability_pressure{0.0, 0.0}; ///< petition-months, decaying
+  std::size_t state_compensation_account = 0;
+  std::size_t social_compensation_account = 0;
+  std::vector<std::uint8_t> blocked_accounts; ///< payment queue scratch, per ledger account
+  std::int64_t step_now = 0;                  ///< the step being simulated
+  std::int64_t negotiations_this_step = 0;
+  std::int64_t agreements_this_step = 0;
+
+  // Participation and information.
+  std::vector<double> informed_next;
+  std::vector<std::uint8_t> participating_next;
+  std::vector<std::uint16_t> hearings_attended;     ///< bit k: attended a hearing k months ago
+  std::array<std::uint16_t, 2> hearings_held{0, 0}; ///< per county, same bit layout
+  std::vector<double> village_ni;                   ///< negotiation index per village
+  std::vector<NegotiationEvent> negotiation_events;
 
   // Scratch space, allocated at initialisation and reused every step.
   ChunkedSum sums;

@@ -4,6 +4,7 @@
 // calls, so results do not depend on thread count, visiting order or call order.
 #include <Random123/philox.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -31,6 +32,12 @@ enum class Stream : std::uint32_t {
   establishment = 13,
   mining_jobs = 14,
   green_jobs = 15,
+  compensation_queue = 16,
+  diffusion = 17,
+  participation = 18,
+  survey_sample = 19,
+  survey_items = 20,
+  survey_bootstrap = 21,
 };
 
 /// A handle on one counter-based stream position: the key (seed, stream) and the counter
@@ -49,9 +56,20 @@ public:
     return out.v[k % 4];
   }
 
+  /// The four 64-bit draws 4b .. 4b+3 at once (one Philox evaluation), for loops that need
+  /// many consecutive draws.
+  [[nodiscard]] std::array<std::uint64_t, 4> block(std::uint64_t b) const noexcept {
+    const r123::Philox4x64::ctr_type ctr{{step_, agent_, other_, b}};
+    const auto out = r123::Philox4x64{}(ctr, key_);
+    return {out.v[0], out.v[1], out.v[2], out.v[3]};
+  }
+
   /// Uniform on the open interval (0, 1), 53 bits of resolution.
-  [[nodiscard]] double uniform(std::uint64_t k) const noexcept {
-    return (static_cast<double>(bits(k) >> 11) + 0.5) * 0x1.0p-53;
+  [[nodiscard]] double uniform(std::uint64_t k) const noexcept { return to_uniform(bits(k)); }
+
+  /// The uniform on (0, 1) that `uniform` makes of 64 random bits.
+  [[nodiscard]] static double to_uniform(std::uint64_t x) noexcept {
+    return (static_cast<double>(x >> 11) + 0.5) * 0x1.0p-53;
   }
 
   /// Uniform on (lo, hi).

@@ -71,6 +71,20 @@ void write_double_attribute(const H5::H5Object& object, const char* name, double
   attribute.write(H5::PredType::NATIVE_DOUBLE, &value);
 }
 
+/// A 1-D array of variable-length UTF-8 strings (h5py reads it as an array of `str`).
+void write_string_array_attribute(const H5::H5Object& object, const char* name,
+                                  const std::vector<std::string>& values) {
+  const H5::StrType type = utf8_string_type();
+  const std::array<hsize_t, 1> dims{values.size()};
+  const H5::DataSpace space(1, dims.data());
+  std::vector<const char*> pointers;
+  pointers.reserve(values.size());
+  for (const std::string& v : values)
+    pointers.push_back(v.c_str());
+  H5::Attribute attribute = object.createAttribute(name, type, space);
+  if (!pointers.empty()) attribute.write(type, pointers.data());
+}
+
 std::string utc_now_iso8601() {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
@@ -250,6 +264,108 @@ void write_tables(const H5::H5File& file, const RunRecord& record) {
   }
 }
 
+void write_scalar(const H5::Group& group, const std::string& name, double value,
+                  const std::string& units, const std::string& description) {
+  const H5::DataSpace scalar(H5S_SCALAR);
+  H5::DataSet dataset = group.createDataSet(name, H5::PredType::NATIVE_DOUBLE, scalar);
+  dataset.write(&value, H5::PredType::NATIVE_DOUBLE);
+  write_string_attribute(dataset, "units", units);
+  write_string_attribute(dataset, "description", description);
+}
+
+void write_survey(const H5::H5File& file, const SurveyOutput& survey) {
+  const std::size_t rows = survey.household_ids.size();
+  const std::size_t cols = survey.item_names.size();
+  const std::string path = survey_group_path(survey.step);
+  if (survey.items.size() != rows * cols) {
+    throw std::runtime_error("survey at step " + std::to_string(survey.step) + " has " +
+                             std::to_string(survey.items.size()) + " answers, expected " +
+                             std::to_string(rows) + " respondents x " + std::to_string(cols) +
+                             " items");
+  }
+  if (file.nameExists(path)) {
+    throw std::runtime_error("two surveys at step " + std::to_string(survey.step));
+  }
+  const H5::Group group = file.createGroup(path);
+  write_int_attribute(group, "step", survey.step);
+  for (const auto& [name, value] : survey.attributes)
+    write_int_attribute(group, name.c_str(), value);
+  for (const SurveyScalar& s : survey.scalars)
+    write_scalar(group, s.name, s.value, s.units, s.description);
+  for (const SurveyVector& v : survey.vectors) {
+    if (!v.names.empty() && v.names.size() != v.values.size()) {
+      throw std::runtime_error("survey vector '" + v.name + "' has " +
+                               std::to_string(v.values.size()) + " values but " +
+                               std::to_string(v.names.size()) + " names");
+    }
+    write_vector(group, v.name, v.values, v.units, v.description);
+    if (!v.names.empty()) {
+      write_string_array_attribute(group.openDataSet(v.name), "names", v.names);
+    }
+  }
+  write_vector(group, "household_ids", survey.household_ids, "1",
+               "Household id of each respondent (row of items), ascending.");
+  write_dataset(group, "items", H5::PredType::NATIVE_INT64, {rows, cols}, survey.items.data(),
+                survey.items_units,
+                survey.items_description.empty()
+                    ? "Answers [respondent, item]; the attribute names labels the items."
+                    : survey.items_description);
+  write_string_array_attribute(group.openDataSet("items"), "names", survey.item_names);
+}
+
+/// One compound dataset per event table: rows packed field by field, 8 bytes each.
+void write_event_table(const H5::Group& group, const EventTable& table) {
+  const std::size_t fields = table.columns.size();
+  const std::size_t rows = fields == 0                        ? 0
+                           : table.columns[0].integer.empty() ? table.columns[0].real.size()
+                                                              : table.columns[0].integer.size();
+  H5::CompType type(fields * 8);
+  std::string units;
+  for (std::size_t f = 0; f < fields; ++f) {
+    const Column& c = table.columns[f];
+    const bool integer = !c.integer.empty() || (c.real.empty() && c.integer.empty() && rows == 0);
+    const std::size_t size = integer ? c.integer.size() : c.real.size();
+    if (size != rows)
+      throw std::runtime_error("event table " + table.name + ": column " + c.name + " has " +
+                               std::to_string(size) + " rows, expected " + std::to_string(rows));
+    type.insertMember(c.name, f * 8,
+                      integer ? H5::PredType::NATIVE_INT64 : H5::PredType::NATIVE_DOUBLE);
+    units += (f == 0 ? "" : "; ") + c.name + ": " + c.units;
+  }
+  std::vector<unsigned char> packed(rows * fields * 8);
+  for (std::size_t f = 0; f < fields; ++f) {
+    const Column& c = table.columns[f];
+    for (std::size_t r = 0; r < rows; ++r) {
+      unsigned char* at = packed.data() + (r * fields + f) * 8;
+      if (!c.integer.empty())
+        std::memcpy(at, &c.integer[r], 8);
+      else
+        std::memcpy(at, &c.real[r], 8);
+    }
+  }
+  const hsize_t dims[1] = {rows};
+  const H5::DataSpace space(1, dims);
+  const H5::DSetCreatPropList properties = dataset_properties({rows}, fields * 8);
+  H5::DataSet dataset = group.createDataSet(table.name, type, space, properties);
+  if (rows > 0) dataset.write(packed.data(), type);
+  write_string_attribute(dataset, "units", units);
+  write_string_attribute(dataset, "description", table.description);
+}
+
+void write_events(const H5::H5File& file, const RunRecord& record) {
+  if (record.events.empty()) return;
+  const H5::Group group = open_or_create_group(file, "/events");
+  for (const EventTable& table : record.events)
+    write_event_table(group, table);
+}
+
+void write_surveys(const H5::H5File& file, const RunRecord& record) {
+  if (record.surveys.empty()) return; // no survey taken: no /survey at all
+  file.createGroup("/survey").close();
+  for (const SurveyOutput& survey : record.surveys)
+    write_survey(file, survey);
+}
+
 void write_contents(const std::string& file_name, const RunRecord& record) {
   // Track (and index, which HDF5 needs to iterate dense attribute storage in that order)
   // attribute creation order on the root group, so readers can check `status` came last.
@@ -272,6 +388,8 @@ void write_contents(const std::string& file_name, const RunRecord& record) {
   write_panel(file, record);
   if (record.network != nullptr) write_network(file, *record.network);
   write_tables(file, record);
+  write_surveys(file, record);
+  write_events(file, record);
 
   // Last of all, after every dataset: a file without this attribute is an interrupted run.
   {
@@ -328,6 +446,12 @@ private:
 };
 
 } // namespace
+
+std::string survey_group_path(std::int64_t step) {
+  std::array<char, 32> buffer{};
+  std::snprintf(buffer.data(), buffer.size(), "/survey/step_%04lld", static_cast<long long>(step));
+  return buffer.data();
+}
 
 std::string partial_path(const std::string& path) {
   return path + ".partial";

@@ -36,6 +36,46 @@ struct Column {
   std::vector<std::int64_t> integer;
 };
 
+/// A named survey statistic (one value), written as a scalar float64 dataset.
+struct SurveyScalar {
+  std::string name;
+  std::string units;
+  std::string description;
+  double value = 0.0;
+};
+
+/// A named vector of survey statistics, written as a 1-D float64 dataset whose attribute
+/// `names` labels each element (omitted when `names` is empty).
+struct SurveyVector {
+  std::string name;
+  std::string units;
+  std::string description;
+  std::vector<double> values;
+  std::vector<std::string> names;
+};
+
+/// One virtual survey, written under /survey/step_NNNN (the step zero-padded to 4 digits).
+/// Defined here, apart from the survey's own types, so that the writer knows no agent.
+struct SurveyOutput {
+  std::int64_t step = 0;
+  std::vector<SurveyScalar> scalars;
+  std::vector<SurveyVector> vectors;
+  std::map<std::string, std::int64_t> attributes; ///< integer attributes of the group
+  std::vector<std::int64_t> household_ids;        ///< respondents: rows of `items`
+  std::vector<std::string> item_names;            ///< columns of `items` (attribute `names`)
+  std::vector<std::int64_t> items; ///< row-major household_ids.size() x item_names.size()
+  std::string items_units = "1";
+  std::string items_description;
+};
+
+/// An event table, written as one compound dataset /events/<name> with a field per column
+/// (int64 or float64, in column order). Its `units` attribute lists "field: unit" pairs.
+struct EventTable {
+  std::string name;
+  std::string description;
+  std::vector<Column> columns; ///< all of equal length
+};
+
 /// Everything a run file holds. Root attributes not listed (schema_version, minesim_version,
 /// git_commit, compiler, build_type, created_utc, host, status) are filled in by the writer.
 struct RunRecord {
@@ -52,6 +92,8 @@ struct RunRecord {
   std::vector<PanelField> panel_fields;
   std::map<std::string, std::vector<Column>> tables; ///< group name -> columns
   const Csr* network = nullptr;                      ///< written as /network/offsets, targets
+  std::vector<SurveyOutput> surveys;                 ///< /survey/step_NNNN, one per survey
+  std::vector<EventTable> events;                    ///< /events/<name>
 };
 
 /// Schema version of the run file; bump on any rename or removal (see OUTPUT.md).
@@ -61,6 +103,10 @@ inline constexpr std::int64_t run_schema_version = 1;
 /// Throws std::runtime_error (after removing the partial file) when the file cannot be
 /// written.
 void write_run_file(const std::string& path, const RunRecord& record);
+
+/// The group a survey taken at `step` is written to: "/survey/step_NNNN" (4 digits at
+/// least, zero-padded, so that groups sort by step).
+[[nodiscard]] std::string survey_group_path(std::int64_t step);
 
 /// The temporary name a run is written under before it is complete.
 [[nodiscard]] std::string partial_path(const std::string& path);

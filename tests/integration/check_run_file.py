@@ -9,7 +9,8 @@ attribute written (the writer tracks attribute creation order on the root group)
 1-D float64 of length steps + 1, has no NaN or infinity, and has non-empty `units` and
 `description`; every dataset anywhere has `units` and `description`; /network is a
 valid symmetric CSR without self-loops; /panel shapes agree with /panel/steps and
-/panel/household_ids; the columns of /households, /villages and /mines are 1-D and of
+/panel/household_ids; /survey/step_NNNN groups hold every statistic, labelled paths and
+1..5 answers matching their respondents; the columns of /households, /villages and /mines are 1-D and of
 equal length within each group; every --require'd time series exists.
 
 Prints one line per check ("ok ..." or "FAIL ...", only failures with --quiet) and exits 0 when all pass, 1 when
@@ -238,6 +239,57 @@ def check_tables(c, f):
                 str(lengths))
 
 
+SURVEY_SCALARS = ["alpha", "kmo", "bartlett_statistic", "bartlett_df", "bartlett_p",
+                  "indirect_effect", "indirect_ci_low", "indirect_ci_high"]
+
+
+def check_survey(c, f, steps):
+    """/survey/step_NNNN groups: named by their `step` attribute (within 0..steps), with the
+    statistics of OUTPUT.md as scalar datasets, `paths` and `alpha_by_construct` labelled by a
+    `names` attribute, and `items` [respondent, item] int64 in 1..5 matching household_ids."""
+    if "survey" not in f:
+        if not c.quiet:
+            print("skip /survey (absent)")
+        return
+    problems = []
+    groups = list(f["survey"].items())
+    for name, group in groups:
+        if not isinstance(group, h5py.Group):
+            problems.append(f"{name}: not a group")
+            continue
+        step = group.attrs.get("step")
+        if step is None or not re.fullmatch(r"step_\d{4,}", name) or int(name[5:]) != int(step):
+            problems.append(f"{name}: name does not match attribute step={step}")
+        elif steps is not None and not 0 <= int(step) <= steps:
+            problems.append(f"{name}: step {int(step)} outside 0..{steps}")
+        for scalar in SURVEY_SCALARS:
+            if scalar not in group or group[scalar].shape != ():
+                problems.append(f"{name}/{scalar}: missing or not a scalar")
+        for vector in ("paths", "alpha_by_construct"):
+            d = group.get(vector)
+            if d is None or d.ndim != 1:
+                problems.append(f"{name}/{vector}: missing or not 1-D")
+            elif len(d.attrs.get("names", [])) != d.shape[0]:
+                problems.append(f"{name}/{vector}: `names` attribute does not label every value")
+        items, ids = group.get("items"), group.get("household_ids")
+        if items is None or ids is None:
+            problems.append(f"{name}: items or household_ids missing")
+            continue
+        if items.ndim != 2 or items.dtype != np.int64 or items.shape[0] != ids.shape[0]:
+            problems.append(f"{name}/items: {items.dtype} {items.shape}, expected int64 "
+                            f"[{ids.shape[0]}, items]")
+            continue
+        if len(items.attrs.get("names", [])) != items.shape[1]:
+            problems.append(f"{name}/items: `names` attribute does not label every column")
+        values = items[()]
+        if values.size and (values.min() < 1 or values.max() > 5):
+            problems.append(f"{name}/items: answers outside 1..5")
+        if ids.shape[0] > 1 and not bool(np.all(np.diff(ids[()]) > 0)):
+            problems.append(f"{name}/household_ids: not strictly increasing")
+    c.check(not problems, f"{len(groups)} survey(s) complete and consistent",
+            "; ".join(problems[:10]) + (" ..." if len(problems) > 10 else ""))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Verify a minesim run file against the output contract (OUTPUT.md).",
@@ -268,6 +320,7 @@ def main(argv=None):
         check_network(c, f)
         check_panel(c, f, steps)
         check_tables(c, f)
+        check_survey(c, f, steps)
 
     if c.failures:
         print(f"{c.failures} check(s) failed: {args.run}")

@@ -17,7 +17,10 @@ required=(damaged_ha restoring_ha restored_ha cumulative_damaged_ha restoration_
           net_restoration_cost_yuan_per_ha carbon_sink_t_co2 carbon_revenue_yuan
           employment_mining employment_green employment_agriculture unemployed
           fiscal_spending_yuan social_capital_invested_yuan compliance_share
-          rating_A rating_B rating_C rating_D)
+          rating_A rating_B rating_C rating_D compensation_paid_yuan
+          compensation_paid_enterprise_yuan compensation_paid_local_gov_yuan
+          compensation_paid_state_yuan compensation_paid_social_capital_yuan negotiations
+          agreements disputes_open participation_share compensation_gini negotiation_index_mean)
 
 # Datasets that must be bit-identical between runs of the same scenario and seed.
 compare_datasets() {
@@ -29,7 +32,10 @@ compare_datasets() {
 
 case "$case_name" in
 baseline_layout)
-  for s in baseline carbon_market fiscal_push no_restoration_duty; do
+  for s in baseline carbon_market fiscal_push no_restoration_duty compensation/enterprise_direct \
+    compensation/enterprise_funded_gov_organized compensation/joint compensation/state_funded \
+    compensation/investment_promotion; do
+    mkdir -p "$tmp/$(dirname "$s")"
     "$exe" run scenarios/$s.toml -o "$tmp/$s.h5" --quiet
     "$py" tests/integration/check_run_file.py -q "$tmp/$s.h5" --require "${required[@]}"
   done

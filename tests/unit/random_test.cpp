@@ -93,3 +93,14 @@ TEST(CounterUrbg, CopiesShareTheirCounter) {
   EXPECT_NE(first, second);
   EXPECT_EQ(counter, 2u);
 }
+
+TEST(CounterRng, BlocksHoldTheSameDrawsAsSingleCalls) {
+  const CounterRng rng(9, Stream::diffusion, 4, 77);
+  for (std::uint64_t b = 0; b < 3; ++b) {
+    const auto block = rng.block(b);
+    for (std::uint64_t k = 0; k < 4; ++k) {
+      EXPECT_EQ(block[k], rng.bits(4 * b + k));
+      EXPECT_EQ(CounterRng::to_uniform(block[k]), rng.uniform(4 * b + k));
+    }
+  }
+}

@@ -35,15 +35,17 @@ TEST(Finance, MoneyIsConservedEveryStep) {
   };
   ASSERT_TRUE(sim.run(control));
   const Ledger& ledger = sim.world().ledger;
-  for (std::size_t k = 0; k < flow_count; ++k)
+  // Every kind of flow of the economy happens (compensation flows: compensation_test.cpp).
+  for (std::size_t k = 0; k < flow_compensation_enterprise; ++k)
     EXPECT_GT(ledger.total_flow(k), 0) << "no flow of kind " << ledger.kind_name(k);
 }
 
 TEST(Finance, RestorationSpendingIsAreaTimesCost) {
-  // Cohorts never establish, so the learning-curve cost stays at cost0, and nobody
-  // participates yet, so the unit cost is cost0 itself: spending = sum of area * cost0,
-  // rounded to the yuan once per mine and funder.
-  Simulation sim(all_flows({"restoration.establishment_success=0"}));
+  // Cohorts never establish, so the learning-curve cost stays at cost0, and participants'
+  // labour is switched off, so the unit cost is cost0 itself: spending = sum of area *
+  // cost0, rounded to the yuan once per mine and funder.
+  Simulation sim(
+      all_flows({"restoration.establishment_success=0", "restoration.labour_cost_reduction=0"}));
   const World& w = sim.world();
   RunControl control;
   control.after_step = [&](std::int64_t step) {

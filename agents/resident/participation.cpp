@@ -1,0 +1,23 @@
+#include "agents/resident/participation.hpp"
+
+#include "src/core/stats.hpp"
+
+#include <algorithm>
+
+namespace minesim {
+
+double participation_probability(const ParticipationParams& p, double R,
+                                 double participating_neighbour_share) {
+  return logistic(p.intercept + p.restoration_expectation * R +
+                  p.neighbours * participating_neighbour_share - p.cost);
+}
+
+double after_hearing(double informed, double gain) {
+  return informed + gain * (1.0 - informed);
+}
+
+double learnt_from(double informed_self, double informed_neighbour, double learning) {
+  return learning * std::max(0.0, informed_neighbour - informed_self);
+}
+
+} // namespace minesim
