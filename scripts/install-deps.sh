@@ -8,6 +8,7 @@ packages=(
   libboost-graph-dev libeigen3-dev libhdf5-dev libtoml11-dev libopenmpi-dev openmpi-bin
   librandom123-dev libcli11-dev libgtest-dev hdf5-tools
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-pytest
+  slurm-wlm munge
 )
 
 missing=()

@@ -38,6 +38,7 @@ enum class Stream : std::uint32_t {
   survey_sample = 19,
   survey_items = 20,
   survey_bootstrap = 21,
+  batch_replicate_seed = 0xBA7C, ///< seeds of a batch's replicates (src/batch)
 };
 
 /// A handle on one counter-based stream position: the key (seed, stream) and the counter

@@ -1,0 +1,458 @@
+// Reading a batch file: its own keys, the overrides it lists, and the expansion of grids
+// into arms. Parameter values are not judged here (plan.cpp loads the scenario with them).
+#include "src/batch/batch_file.hpp"
+
+#include "src/core/random.hpp"
+#include "src/scenario/loader.hpp"
+
+#include <toml.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <tuple>
+#include <utility>
+
+namespace minesim::batch {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The counter-based stream of replicate seeds. It is keyed by the batch seed, never by a
+/// run's seed, so it cannot collide with the model's streams (src/core/random.hpp) in any
+/// way that matters; a value far from theirs keeps the purposes visibly apart.
+constexpr auto replicate_seed_stream = Stream::batch_replicate_seed;
+constexpr std::uint64_t seed_mask = (std::uint64_t{1} << 53) - 1;
+constexpr std::int64_t max_replicates = 100000;
+constexpr std::size_t max_runs = 1000000;
+
+const std::vector<std::string> top_level_keys{"description", "scenario", "replicates", "seed",
+                                              "set",         "grid",     "arms"};
+const std::vector<std::string> arm_keys{"name", "set", "grid"};
+
+std::string one_line(const std::string& s) {
+  std::string out;
+  for (const char c : s)
+    out += (c == '\n' || c == '\r' || static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
+  return out;
+}
+
+[[noreturn]] void fail(const SourcePos& pos, const std::string& key, const std::string& message) {
+  throw InputError(pos, one_line(key), one_line(message));
+}
+
+SourcePos pos_of(const toml::value& v, const std::string& file) {
+  return SourcePos{file, static_cast<int>(v.location().line())};
+}
+
+std::string kind_of(const toml::value& v) {
+  switch (v.type()) {
+  case toml::value_t::boolean: return "a boolean";
+  case toml::value_t::integer: return "an integer";
+  case toml::value_t::floating: return "a float";
+  case toml::value_t::string: return "a string";
+  case toml::value_t::array: return "an array";
+  case toml::value_t::table: return "a table";
+  case toml::value_t::empty: return "nothing";
+  default: return "a date/time";
+  }
+}
+
+/// toml11's syntax errors span several lines with a source gutter; keep the first line's
+/// reason without the "[error]" tag, the function name and colours.
+std::string short_reason(const std::string& what) {
+  std::string line = what.substr(0, what.find('\n'));
+  std::string clean;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\x1b') {
+      while (i < line.size() && line[i] != 'm')
+        ++i;
+      continue;
+    }
+    clean += line[i];
+  }
+  const auto trim = [](std::string s) {
+    const auto a = s.find_first_not_of(' ');
+    const auto b = s.find_last_not_of(' ');
+    return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+  };
+  clean = trim(clean);
+  if (clean.rfind("[error]", 0) == 0) clean = trim(clean.substr(7));
+  if (clean.rfind("toml::", 0) == 0) {
+    const auto colon = clean.find(": ");
+    if (colon != std::string::npos) clean = trim(clean.substr(colon + 2));
+  }
+  return clean.empty() ? "invalid TOML" : clean;
+}
+
+std::string read_text(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw InputError(SourcePos{path, 0}, "", "file not found");
+  if (fs::is_directory(path, ec)) {
+    throw InputError(SourcePos{path, 0}, "", "is a directory, not a batch file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourcePos{path, 0}, "", "cannot be opened for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+toml::value parse(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
+  try {
+    return toml::parse(in, path);
+  } catch (const toml::exception& e) {
+    fail(SourcePos{path, static_cast<int>(e.location().line())}, "syntax error",
+         short_reason(e.what()));
+  } catch (const std::exception& e) {
+    fail(SourcePos{path, 0}, "syntax error", short_reason(e.what()));
+  }
+}
+
+/// A table's children in document order, so that the first error reported is the first in
+/// the file and arms and grid keys keep the order they were written in.
+std::vector<std::pair<std::string, const toml::value*>> in_order(const toml::value& table) {
+  std::vector<std::pair<std::string, const toml::value*>> out;
+  for (const auto& [k, v] : table.as_table())
+    out.emplace_back(k, &v);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    const auto la = a.second->location();
+    const auto lb = b.second->location();
+    return std::make_tuple(la.line(), la.column(), a.first) <
+           std::make_tuple(lb.line(), lb.column(), b.first);
+  });
+  return out;
+}
+
+void check_keys(const toml::value& table, const std::vector<std::string>& known,
+                const std::string& prefix, const std::string& file) {
+  for (const auto& [key, value] : in_order(table)) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    const std::string near = nearest_key(key, known);
+    fail(pos_of(*value, file), prefix + key,
+         near.empty() ? "unknown key" : "unknown key; did you mean '" + near + "'?");
+  }
+}
+
+/// A scalar as a parameter Value, or nullopt for arrays, tables and dates.
+std::optional<Value> scalar(const toml::value& v) {
+  switch (v.type()) {
+  case toml::value_t::boolean: return Value{v.as_boolean()};
+  case toml::value_t::integer: return Value{static_cast<std::int64_t>(v.as_integer())};
+  case toml::value_t::floating: return Value{v.as_floating()};
+  case toml::value_t::string: return Value{v.as_string().str};
+  default: return std::nullopt;
+  }
+}
+
+/// A key with its values: one value for a [set] entry, the list for a grid entry.
+struct Entry {
+  std::string key;
+  std::string field;
+  std::vector<Override> values;
+};
+
+/// The leaves of a [set] or [grid] table as dotted keys, in document order. TOML's dotted
+/// keys (`influence.epsilon = 0.1`), sub-tables and quoted keys ("influence.epsilon") all
+/// name the same parameter.
+void flatten(const toml::value& table, const std::string& key_prefix,
+             const std::string& field_prefix, bool grid, const std::string& file,
+             std::vector<Entry>& out) {
+  for (const auto& [name, value] : in_order(table)) {
+    const std::string key = key_prefix.empty() ? name : key_prefix + "." + name;
+    const std::string field = field_prefix + "." + name;
+    const toml::value& v = *value;
+    if (v.is_table()) {
+      flatten(v, key, field, grid, file, out);
+      continue;
+    }
+    if (key == "simulation.seed") {
+      fail(pos_of(v, file), field,
+           "each run's seed comes from the batch `seed` and its replicate; remove this key");
+    }
+    Entry entry{key, field, {}};
+    if (!grid) {
+      const std::optional<Value> s = scalar(v);
+      if (!s) {
+        fail(pos_of(v, file), field,
+             "expected one value, got " + kind_of(v) +
+                 (v.is_array() ? " (lists of values go in a grid)" : ""));
+      }
+      entry.values.push_back(Override{key, *s, field, pos_of(v, file)});
+    } else {
+      if (!v.is_array()) {
+        fail(pos_of(v, file), field, "expected a list of values, got " + kind_of(v));
+      }
+      const auto& items = v.as_array();
+      if (items.empty()) fail(pos_of(v, file), field, "expected a list of values, got []");
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::optional<Value> s = scalar(items[i]);
+        const std::string item_field = field + "[" + std::to_string(i) + "]";
+        if (!s)
+          fail(pos_of(items[i], file), item_field, "expected a value, got " + kind_of(items[i]));
+        for (const Override& earlier : entry.values) {
+          if (earlier.value == *s) {
+            fail(pos_of(items[i], file), item_field,
+                 "duplicate value " + to_toml(*s) + " (also " + earlier.field + ")");
+          }
+        }
+        entry.values.push_back(Override{key, *s, item_field, pos_of(items[i], file)});
+      }
+    }
+    out.push_back(std::move(entry));
+  }
+}
+
+std::vector<Entry> read_table(const toml::value* table, const std::string& field, bool grid,
+                              const std::string& file) {
+  std::vector<Entry> out;
+  if (table == nullptr) return out;
+  if (!table->is_table()) {
+    fail(pos_of(*table, file), field, "expected a table, got " + kind_of(*table));
+  }
+  flatten(*table, "", field, grid, file, out);
+  return out;
+}
+
+const toml::value* find(const toml::value& table, const std::string& key) {
+  const auto& t = table.as_table();
+  const auto it = t.find(key);
+  return it == t.end() ? nullptr : &it->second;
+}
+
+/// A key may be given once among an arm's set, its grid and the top-level grid: with two,
+/// which one wins would be a guess.
+void check_unique_keys(const std::vector<const std::vector<Entry>*>& groups) {
+  std::map<std::string, const Entry*> seen;
+  for (const auto* group : groups) {
+    for (const Entry& entry : *group) {
+      const auto [it, inserted] = seen.emplace(entry.key, &entry);
+      if (!inserted) {
+        fail(entry.values.front().pos, entry.field,
+             "also given as " + it->second->field + " (line " +
+                 std::to_string(it->second->values.front().pos.line) +
+                 "); give each parameter once per arm");
+      }
+    }
+  }
+}
+
+/// Text of a value in a generated arm name: strings without quotes.
+std::string name_text(const Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return to_toml(v);
+}
+
+std::string last_component(const std::string& key) {
+  const auto dot = key.rfind('.');
+  return dot == std::string::npos ? key : key.substr(dot + 1);
+}
+
+/// Every combination of the grids' values, the first key varying slowest.
+std::vector<std::vector<const Override*>> grid_points(const std::vector<const Entry*>& keys) {
+  std::vector<std::vector<const Override*>> points{{}};
+  for (const Entry* entry : keys) {
+    std::vector<std::vector<const Override*>> next;
+    for (const auto& point : points) {
+      for (const Override& value : entry->values) {
+        next.push_back(point);
+        next.back().push_back(&value);
+      }
+    }
+    points = std::move(next);
+  }
+  return points;
+}
+
+std::int64_t read_integer(const toml::value& doc, const std::string& key, std::int64_t min,
+                          std::int64_t max, const std::string& file) {
+  const toml::value* v = find(doc, key);
+  if (v == nullptr) fail(SourcePos{file, 0}, key, "missing required key");
+  if (!v->is_integer()) fail(pos_of(*v, file), key, "expected an integer, got " + kind_of(*v));
+  const std::int64_t i = v->as_integer();
+  if (i < min || i > max) {
+    fail(pos_of(*v, file), key,
+         "must be in [" + std::to_string(min) + ", " + std::to_string(max) + "] (got " +
+             std::to_string(i) + ")");
+  }
+  return i;
+}
+
+} // namespace
+
+std::uint64_t replicate_seed(std::uint64_t batch_seed, std::int64_t replicate) {
+  const CounterRng rng(batch_seed, replicate_seed_stream, 0, static_cast<std::uint64_t>(replicate));
+  return rng.bits(0) & seed_mask;
+}
+
+std::string sanitize_id(std::string_view name) {
+  std::string out;
+  for (const char c : name) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-' || c == '.';
+    out += ok ? c : '_';
+  }
+  if (out.empty()) return "arm";
+  if (out.front() == '.') out.front() = '_'; // no hidden files, no "." or ".."
+  return out;
+}
+
+std::string run_id(const std::string& arm_id, std::int64_t replicate, std::int64_t replicates) {
+  const std::size_t width = std::max<std::size_t>(3, std::to_string(replicates - 1).size());
+  std::string number = std::to_string(replicate);
+  if (number.size() < width) number.insert(0, width - number.size(), '0');
+  return arm_id + "_r" + number;
+}
+
+bool is_batch_file(const std::string& path) {
+  try {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    const toml::value doc = toml::parse(in, path);
+    return doc.is_table() && doc.as_table().count("scenario") > 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+BatchFile read_batch_file(const std::string& path) {
+  BatchFile batch;
+  batch.path = path;
+  batch.text = read_text(path);
+  const toml::value doc = parse(batch.text, path);
+  check_keys(doc, top_level_keys, "", path);
+
+  if (const toml::value* d = find(doc, "description")) {
+    if (!d->is_string())
+      fail(pos_of(*d, path), "description", "expected a string, got " + kind_of(*d));
+    batch.description = d->as_string().str;
+  }
+
+  const toml::value* scenario = find(doc, "scenario");
+  if (scenario == nullptr) fail(SourcePos{path, 0}, "scenario", "missing required key");
+  batch.scenario_pos = pos_of(*scenario, path);
+  if (!scenario->is_string() || scenario->as_string().str.empty()) {
+    fail(batch.scenario_pos, "scenario",
+         "expected the path of a scenario file, got " + kind_of(*scenario));
+  }
+  batch.scenario_as_written = scenario->as_string().str;
+  const fs::path target(batch.scenario_as_written);
+  batch.scenario = target.is_absolute()
+                       ? target.lexically_normal().string()
+                       : (fs::path(path).parent_path() / target).lexically_normal().string();
+  std::error_code ec;
+  if (!fs::is_regular_file(batch.scenario, ec)) {
+    fail(batch.scenario_pos, "scenario",
+         "cannot read \"" + batch.scenario_as_written + "\" (looked for " + batch.scenario +
+             "): " + (fs::exists(batch.scenario, ec) ? "not a file" : "file not found"));
+  }
+
+  batch.replicates = read_integer(doc, "replicates", 1, max_replicates, path);
+  batch.seed = static_cast<std::uint64_t>(
+      read_integer(doc, "seed", 0, std::numeric_limits<std::int64_t>::max(), path));
+
+  const std::vector<Entry> common = read_table(find(doc, "set"), "set", false, path);
+  const std::vector<Entry> top_grid = read_table(find(doc, "grid"), "grid", true, path);
+  for (const Entry& g : top_grid) {
+    for (const Entry& c : common) {
+      if (c.key == g.key) {
+        fail(g.values.front().pos, g.field,
+             "also set by " + c.field + " (line " + std::to_string(c.values.front().pos.line) +
+                 "); a parameter is either common to all runs or varied");
+      }
+    }
+  }
+
+  // Arms as written; without [[arms]] there is one unnamed arm, which grids then name.
+  struct WrittenArm {
+    std::string name;
+    std::vector<Entry> set;
+    std::vector<Entry> grid;
+    SourcePos pos;
+  };
+  std::vector<WrittenArm> written;
+  if (const toml::value* arms = find(doc, "arms")) {
+    if (!arms->is_array() || arms->as_array().empty()) {
+      fail(pos_of(*arms, path), "arms",
+           "expected one or more [[arms]] tables, got " + kind_of(*arms));
+    }
+    const auto& items = arms->as_array();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string field = "arms[" + std::to_string(i) + "]";
+      const toml::value& a = items[i];
+      if (!a.is_table()) fail(pos_of(a, path), field, "expected a table, got " + kind_of(a));
+      check_keys(a, arm_keys, field + ".", path);
+      const toml::value* name = find(a, "name");
+      if (name == nullptr) fail(pos_of(a, path), field, "missing required key 'name'");
+      if (!name->is_string() || name->as_string().str.empty()) {
+        fail(pos_of(*name, path), field + ".name",
+             "expected a non-empty string, got " + kind_of(*name));
+      }
+      WrittenArm arm{name->as_string().str, read_table(find(a, "set"), field + ".set", false, path),
+                     read_table(find(a, "grid"), field + ".grid", true, path), pos_of(*name, path)};
+      check_unique_keys({&arm.set, &arm.grid, &top_grid});
+      written.push_back(std::move(arm));
+    }
+  } else {
+    written.push_back(WrittenArm{"", {}, {}, SourcePos{path, 0}});
+  }
+
+  std::set<std::string> varied_seen;
+  const auto note_varied = [&](const std::vector<Entry>& entries) {
+    for (const Entry& e : entries)
+      if (varied_seen.insert(e.key).second) batch.varied_keys.push_back(e.key);
+  };
+
+  std::map<std::string, const ArmSpec*> ids;
+  for (const WrittenArm& w : written) {
+    note_varied(w.set);
+    note_varied(w.grid);
+    std::vector<const Entry*> grid_keys;
+    for (const Entry& e : w.grid)
+      grid_keys.push_back(&e);
+    for (const Entry& e : top_grid)
+      grid_keys.push_back(&e);
+
+    for (const auto& point : grid_points(grid_keys)) {
+      ArmSpec arm;
+      arm.name = w.name;
+      arm.pos = point.empty() ? w.pos : point.back()->pos;
+      for (const Entry& e : common)
+        arm.overrides.push_back(e.values.front());
+      for (const Entry& e : w.set)
+        arm.overrides.push_back(e.values.front());
+      for (const Override* o : point) {
+        arm.overrides.push_back(*o);
+        const std::string part = last_component(o->key) + "-" + name_text(o->value);
+        arm.name += (arm.name.empty() ? "" : "_") + part;
+      }
+      if (arm.name.empty()) arm.name = "base";
+      arm.id = sanitize_id(arm.name);
+      batch.arms.push_back(std::move(arm));
+    }
+  }
+  note_varied(top_grid);
+
+  for (std::size_t a = 0; a < batch.arms.size(); ++a) {
+    const ArmSpec& arm = batch.arms[a];
+    const auto [it, inserted] = ids.emplace(arm.id, &arm);
+    if (!inserted) {
+      fail(arm.pos, "arms",
+           "two arms have the id '" + arm.id + "' (\"" + it->second->name + "\" and \"" + arm.name +
+               "\"); give arms names that differ in letters, digits, '.', '_' or '-'");
+    }
+  }
+  if (batch.arms.size() * static_cast<std::size_t>(batch.replicates) > max_runs) {
+    fail(SourcePos{path, 0}, "arms",
+         std::to_string(batch.arms.size()) + " arms x " + std::to_string(batch.replicates) +
+             " replicates is more than " + std::to_string(max_runs) + " runs");
+  }
+  return batch;
+}
+
+} // namespace minesim::batch

@@ -1,0 +1,246 @@
+// Batch files and plans: structure checks, grid expansion and arm names, seeds (common
+// random numbers), errors placed at the batch file's lines, plan.toml, shards.
+#include "batch_test_support.hpp"
+
+#include "src/batch/batch_file.hpp"
+#include "src/batch/plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+namespace minesim::batch {
+namespace {
+
+using testing::fake_check;
+using testing::TempDir;
+
+std::string error_of(const std::string& path) {
+  try {
+    (void)make_plan(read_batch_file(path), fake_check);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(BatchSeeds, PureFunctionOfBatchSeedAndReplicateBelow2To53) {
+  std::set<std::uint64_t> seen;
+  for (std::int64_t r = 0; r < 1000; ++r) {
+    const std::uint64_t s = replicate_seed(42, r);
+    EXPECT_EQ(s, replicate_seed(42, r));
+    EXPECT_LT(s, std::uint64_t{1} << 53);
+    EXPECT_EQ(static_cast<std::uint64_t>(static_cast<double>(s)), s); // exact as a double
+    seen.insert(s);
+  }
+  EXPECT_EQ(seen.size(), 1000U);
+  EXPECT_NE(replicate_seed(42, 0), replicate_seed(43, 0));
+}
+
+TEST(BatchIds, SanitisedAndPadded) {
+  EXPECT_EQ(sanitize_id("bc eps=0.1/x"), "bc_eps_0.1_x");
+  EXPECT_EQ(sanitize_id(".hidden"), "_hidden");
+  EXPECT_EQ(sanitize_id(""), "arm");
+  EXPECT_EQ(run_id("a", 7, 20), "a_r007");
+  EXPECT_EQ(run_id("a", 7, 5000), "a_r0007");
+}
+
+TEST(BatchFile, NamedArmsGetCommonSetThenTheirOwn) {
+  const TempDir dir("named");
+  const BatchPlan plan = make_plan(read_batch_file(dir.batch(R"(
+[set]
+households.count = 200
+[[arms]]
+name = "low"
+set.influence.epsilon = 0.1
+[[arms]]
+name = "high"
+set = { "influence.epsilon" = 0.3, "households.count" = 300 }
+)")),
+                                   fake_check);
+  ASSERT_EQ(plan.arms.size(), 2U);
+  EXPECT_EQ(plan.arms[0].overrides,
+            (std::vector<std::string>{"households.count=200", "influence.epsilon=0.1"}));
+  // An arm may override a common value; the later override is the one in effect.
+  EXPECT_EQ(plan.arms[1].overrides,
+            (std::vector<std::string>{"households.count=200", "influence.epsilon=0.3",
+                                      "households.count=300"}));
+  // Varied: set by some arm, in order of appearance; households.count is varied by "high".
+  EXPECT_EQ(plan.varied_keys, (std::vector<std::string>{"influence.epsilon", "households.count"}));
+  ASSERT_EQ(plan.runs.size(), 4U);
+  EXPECT_EQ(plan.runs[0].id, "low_r000");
+  EXPECT_EQ(plan.runs[3].id, "high_r001");
+}
+
+TEST(BatchFile, GridsExpandFirstKeySlowestAndNameArmsFromValues) {
+  const TempDir dir("grid");
+  const BatchPlan plan = make_plan(read_batch_file(dir.batch(R"(
+[grid]
+influence.kind = ["degroot", "bounded_confidence"]
+influence.epsilon = [0.1, 0.2]
+)")),
+                                   fake_check);
+  std::vector<std::string> ids;
+  for (const PlannedArm& a : plan.arms)
+    ids.push_back(a.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"kind-degroot_epsilon-0.1", "kind-degroot_epsilon-0.2",
+                                           "kind-bounded_confidence_epsilon-0.1",
+                                           "kind-bounded_confidence_epsilon-0.2"}));
+}
+
+TEST(BatchFile, ArmGridsCrossOnlyTheirArmAndTopGridCrossesAll) {
+  const TempDir dir("armgrid");
+  const BatchPlan plan = make_plan(read_batch_file(dir.batch(R"(
+[grid]
+households.count = [100, 200]
+[[arms]]
+name = "degroot"
+set.influence.kind = "degroot"
+[[arms]]
+name = "bc"
+set.influence.kind = "bounded_confidence"
+grid.influence.epsilon = [0.1, 0.3]
+)")),
+                                   fake_check);
+  std::vector<std::string> ids;
+  for (const PlannedArm& a : plan.arms)
+    ids.push_back(a.id);
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"degroot_count-100", "degroot_count-200",
+                                      "bc_epsilon-0.1_count-100", "bc_epsilon-0.1_count-200",
+                                      "bc_epsilon-0.3_count-100", "bc_epsilon-0.3_count-200"}));
+  EXPECT_EQ(plan.arms[3].overrides,
+            (std::vector<std::string>{"influence.kind=\"bounded_confidence\"",
+                                      "influence.epsilon=0.1", "households.count=200"}));
+}
+
+TEST(BatchFile, WithoutArmsOrGridOneBaseArm) {
+  const TempDir dir("base");
+  const BatchPlan plan = make_plan(read_batch_file(dir.batch("", 3)), fake_check);
+  ASSERT_EQ(plan.arms.size(), 1U);
+  EXPECT_EQ(plan.runs.back().id, "base_r002");
+}
+
+TEST(BatchPlanSeeds, ReplicateRHasOneSeedInEveryArm) {
+  const TempDir dir("crn");
+  const BatchPlan plan = make_plan(read_batch_file(dir.batch(R"(
+[grid]
+influence.epsilon = [0.1, 0.2, 0.3]
+)",
+                                                             4, 99)),
+                                   fake_check);
+  std::map<std::int64_t, std::set<std::uint64_t>> seeds;
+  for (const PlannedRun& run : plan.runs) {
+    seeds[run.replicate].insert(run.seed);
+    EXPECT_EQ(run.seed, replicate_seed(99, run.replicate));
+    EXPECT_EQ(plan.overrides_of(run).back(), "simulation.seed=" + std::to_string(run.seed));
+  }
+  ASSERT_EQ(seeds.size(), 4U);
+  for (const auto& [r, s] : seeds)
+    EXPECT_EQ(s.size(), 1U) << "replicate " << r;
+}
+
+TEST(BatchFileErrors, NameFileLineAndKey) {
+  const TempDir dir("errors");
+  const std::string f = dir.file("batch.toml");
+  EXPECT_EQ(error_of(dir.batch("replicate = 3\n")),
+            f + ":4: replicate: unknown key; did you mean 'replicates'?");
+  EXPECT_EQ(error_of(dir.batch("[set]\nsimulation.seed = 3\n")),
+            f + ":5: set.simulation.seed: each run's seed comes from the batch `seed` and its "
+                "replicate; remove this key");
+  EXPECT_EQ(error_of(dir.batch("[set]\nx.y = [1, 2]\n")),
+            f + ":5: set.x.y: expected one value, got an array (lists of values go in a grid)");
+  EXPECT_EQ(error_of(dir.batch("[grid]\nx.y = []\n")), f + ":5: grid.x.y: expected a list of "
+                                                           "values, got []");
+  EXPECT_EQ(error_of(dir.batch("[[arms]]\nnme = \"a\"\n")),
+            f + ":5: arms[0].nme: unknown key; did you mean 'name'?");
+  EXPECT_EQ(error_of(dir.batch("[[arms]]\nname = \"a b\"\n[[arms]]\nname = \"a/b\"\n")),
+            f + ":7: arms: two arms have the id 'a_b' (\"a b\" and \"a/b\"); give arms names "
+                "that differ in letters, digits, '.', '_' or '-'");
+  EXPECT_EQ(error_of(dir.batch("[set]\nx.y = 1\n[grid]\nx.y = [1, 2]\n")),
+            f + ":7: grid.x.y: also set by set.x.y (line 5); a parameter is either common to "
+                "all runs or varied");
+  // Replicates are checked for range.
+  const std::string zero = dir.file("zero.toml");
+  std::ofstream(zero) << "scenario = \"scenario.toml\"\nreplicates = 0\nseed = 1\n";
+  EXPECT_EQ(error_of(zero), zero + ":2: replicates: must be in [1, 100000] (got 0)");
+}
+
+TEST(BatchFileErrors, OverrideRejectedByTheScenarioIsPlacedAtItsLine) {
+  const TempDir dir("placed");
+  EXPECT_EQ(error_of(dir.batch("[[arms]]\nname = \"ok\"\n[[arms]]\nname = \"broken\"\n"
+                               "set.bad.key = 2\n")),
+            dir.file("batch.toml") + ":8: arms[1].set.bad.key: must be in [0, 1] (got 2)");
+}
+
+TEST(BatchFileErrors, MissingScenarioIsPlacedAtTheScenarioKey) {
+  const TempDir dir("noscenario");
+  const std::string f = dir.file("b.toml");
+  std::ofstream(f) << "replicates = 1\nseed = 1\nscenario = \"nope.toml\"\n";
+  EXPECT_EQ(error_of(f), f + ":3: scenario: cannot read \"nope.toml\" (looked for " +
+                             dir.file("nope.toml") + "): file not found");
+}
+
+TEST(BatchPlanToml, RoundTripsAndNoticesAnotherBatch) {
+  const TempDir dir("plan");
+  const BatchPlan plan = make_plan(read_batch_file(dir.batch(R"(
+description = "a \"quoted\" description"
+[[arms]]
+name = "x y"
+set.a.b = "text"
+set.a.c = 0.1
+set.a.d = true
+)")),
+                                   fake_check);
+  const BatchPlan back = read_plan_toml(plan_toml(plan), "plan.toml");
+  EXPECT_FALSE(plan_difference(plan, back).has_value());
+  EXPECT_EQ(back.batch_text, plan.batch_text);
+  EXPECT_EQ(back.description, plan.description);
+  EXPECT_EQ(back.arms[0].values, plan.arms[0].values);
+  ASSERT_EQ(back.runs.size(), plan.runs.size());
+  EXPECT_EQ(back.runs[1].seed, plan.runs[1].seed);
+
+  const BatchPlan reseeded = make_plan(read_batch_file(dir.batch("", 2, 8)), fake_check);
+  EXPECT_EQ(plan_difference(plan, reseeded).value_or(""), "the batch seed differs");
+  BatchPlan edited = plan;
+  edited.arms[0].fingerprint = "0";
+  EXPECT_NE(plan_difference(plan, edited).value_or("").find("was the scenario edited?"),
+            std::string::npos);
+}
+
+TEST(BatchShards, PartitionTheRunsRoundRobin) {
+  std::vector<std::size_t> taken(10, 0);
+  for (std::int64_t i = 0; i < 3; ++i) {
+    const Shard shard = parse_shard(std::to_string(i) + "/3", "--shard");
+    for (std::size_t k = 0; k < taken.size(); ++k)
+      if (shard.contains(PlannedRun{k, "", 0, 0, 0})) ++taken[k];
+  }
+  for (const std::size_t t : taken)
+    EXPECT_EQ(t, 1U);
+  EXPECT_THROW((void)parse_shard("2/2", "--shard"), InputError);
+  EXPECT_THROW((void)parse_shard("1", "--shard"), InputError);
+  EXPECT_THROW((void)parse_shard("-1/2", "--shard"), InputError);
+}
+
+TEST(BatchShards, FromSlurmArrayEnvironment) {
+  std::map<std::string, std::string> env;
+  const auto getenv = [&env](const char* name) -> const char* {
+    const auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  };
+  EXPECT_FALSE(shard_from_environment(getenv).has_value());
+  env = {{"SLURM_ARRAY_TASK_ID", "5"},
+         {"SLURM_ARRAY_TASK_COUNT", "4"},
+         {"SLURM_ARRAY_TASK_MIN", "1"},
+         {"SLURM_ARRAY_TASK_STEP", "2"}};
+  const auto shard = shard_from_environment(getenv); // --array=1-7:2: tasks 1, 3, 5, 7
+  ASSERT_TRUE(shard.has_value());
+  EXPECT_EQ(shard->index, 2);
+  EXPECT_EQ(shard->count, 4);
+  env["SLURM_ARRAY_TASK_ID"] = "9";
+  EXPECT_THROW((void)shard_from_environment(getenv), InputError);
+}
+
+} // namespace
+} // namespace minesim::batch
