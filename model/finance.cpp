@@ -254,11 +254,13 @@ void pay_enterprises_and_wages(World& w) {
     if (m.owner[k] < 0) continue;
     const std::size_t cash = w.enterprises.cash_account[static_cast<std::size_t>(m.owner[k])];
     if (m.status[k] == MineStatus::active && !m.halted[k]) {
-      ledger.transfer(Ledger::outside, cash,
-                      to_yuan(m.output_t_per_month[k] * p.enterprises.price_yuan_per_t),
-                      flow_ore_sales);
+      ledger.transfer(
+          Ledger::outside, cash,
+          to_yuan(m.output_t_per_month[k] * m.quota_factor[k] * p.enterprises.price_yuan_per_t),
+          flow_ore_sales);
       ledger.transfer(cash, Ledger::outside,
-                      to_yuan(m.output_t_per_month[k] * p.enterprises.operating_cost_yuan_per_t),
+                      to_yuan(m.output_t_per_month[k] * m.quota_factor[k] *
+                              p.enterprises.operating_cost_yuan_per_t),
                       flow_operating_cost);
     }
     ledger.transfer(cash, w.households_account,
@@ -309,7 +311,10 @@ std::vector<std::string> flow_names() {
           "compensation_local",
           "compensation_state",
           "compensation_social",
-          "dividends"};
+          "dividends",
+          "fines",
+          "forfeit",
+          "inspection_cost"};
 }
 
 double active_cost_yuan_per_ha(const World& w) {
@@ -402,6 +407,13 @@ void restore(World& w, std::int64_t step) {
     const double area =
         owner_restoration_ha(complies, m.new_damage_ha[k], m.damaged_ha[k],
                              p.enterprises.backlog_share_per_year, p.enterprises.shirk_effort);
+    if (!complies) {
+      // What a complier would have restored: the basis of fines (MODEL.md §4.8).
+      const double full = owner_restoration_ha(true, m.new_damage_ha[k], m.damaged_ha[k],
+                                               p.enterprises.backlog_share_per_year, 1.0);
+      m.avoided_ha[k] += full - area;
+      m.avoided_yuan[k] += (full - area) * active_cost * w.mine_scratch[k];
+    }
     if (area <= 0.0) continue;
     start_restoration(w, k, slot, funder_enterprise, area);
     const Yuan cost = to_yuan(area * active_cost * w.mine_scratch[k]);

@@ -27,6 +27,9 @@ enum Flow : std::size_t {
   flow_compensation_state,      ///< higher government's compensation budget -> households
   flow_compensation_social,     ///< social capital's compensation funds -> households
   flow_dividends,               ///< funders of green land -> households (development rights)
+  flow_fines,                   ///< enterprise cash -> county (detected violations)
+  flow_forfeit,                 ///< enterprise deposit -> county (backlog not remedied in time)
+  flow_inspection_cost,         ///< county -> outside (inspections)
   flow_count
 };
 

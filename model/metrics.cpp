@@ -2,6 +2,7 @@
 
 #include "model/compensation.hpp"
 #include "model/finance.hpp"
+#include "model/governance.hpp"
 
 #include "src/core/random.hpp"
 #include "src/core/stats.hpp"
@@ -58,10 +59,11 @@ constexpr SeriesDef series_defs[] = {
     {"employment_green", "count", "Households with a green job."},
     {"employment_agriculture", "count", "Households farming without a wage job."},
     {"unemployed", "count", "Households that lost a mining job and found no other."},
-    {"fiscal_spending_yuan", "yuan", "Government spending this step (legacy restoration)."},
+    {"fiscal_spending_yuan", "yuan",
+     "Government spending this step: legacy restoration, compensation and inspections."},
     {"fiscal_balance_yuan", "yuan",
-     "Governments' restoration revenue (carbon, green income) minus fiscal spending, "
-     "cumulative since the start."},
+     "Governments' revenue from restoration (carbon, green income), fines and forfeits "
+     "minus fiscal spending, cumulative since the start."},
     {"social_capital_invested_yuan", "yuan",
      "Social capital (PPP) spending on legacy "
      "restoration this step, bond-financed part included."},
@@ -88,6 +90,16 @@ constexpr SeriesDef series_defs[] = {
     {"compensation_gini", "1",
      "Gini coefficient of compensation received, among households with damaged land."},
     {"negotiation_index_mean", "1", "Mean negotiation index of the villages."},
+    {"petitioning_share", "1", "Share of households petitioning this step."},
+    {"mines_halted", "count", "Active mines halted by petitions this step (no production)."},
+    {"stability_pressure", "petition-month",
+     "Stability pressure of both local governments (petitioning households, decaying)."},
+    {"reports", "count", "Shirking mines reported by residents this step."},
+    {"strict_supervision_share", "1", "Share of local governments supervising strictly."},
+    {"inspections", "count", "Inspections this step (report-triggered and routine)."},
+    {"detections", "count", "Violations detected this step."},
+    {"fines_yuan", "yuan", "Fines paid this step."},
+    {"deposits_forfeited_yuan", "yuan", "Restoration deposits forfeited this step."},
 };
 enum Series : std::size_t {
   s_damaged,
@@ -147,6 +159,15 @@ enum Series : std::size_t {
   s_participation,
   s_compensation_gini,
   s_ni,
+  s_petitioning,
+  s_halted,
+  s_pressure,
+  s_reports,
+  s_strict,
+  s_inspections,
+  s_detections,
+  s_fines,
+  s_forfeit,
   s_count
 };
 static_assert(std::size(series_defs) == s_count);
@@ -308,8 +329,12 @@ void Metrics::record(World& w, std::int64_t step) {
   value[s_carbon_sink] = w.carbon_sink_t_co2;
   value[s_carbon_revenue] = step_flow(flow_carbon_revenue);
   value[s_green_land] = w.params.restoration.green_conversion_share * value[s_restored];
-  value[s_fiscal_spending] = step_flow(flow_restoration_state);
-  value[s_fiscal_balance] = static_cast<double>(w.fiscal_balance_yuan);
+  value[s_fiscal_spending] = step_flow(flow_restoration_state) +
+                             step_flow(flow_compensation_local) +
+                             step_flow(flow_compensation_state) + step_flow(flow_inspection_cost);
+  value[s_fiscal_balance] = static_cast<double>(w.fiscal_balance_yuan) + total_flow(flow_fines) +
+                            total_flow(flow_forfeit) - total_flow(flow_compensation_local) -
+                            total_flow(flow_compensation_state) - total_flow(flow_inspection_cost);
   value[s_social_invested] = step_flow(flow_restoration_social);
   value[s_cash] = enterprise_cash_yuan(w);
   const auto& e = w.enterprises;
@@ -341,6 +366,15 @@ void Metrics::record(World& w, std::int64_t step) {
   for (const double ni : w.village_ni)
     value[s_ni] += ni;
   value[s_ni] /= static_cast<double>(std::max<std::size_t>(1, w.village_ni.size()));
+  value[s_petitioning] = static_cast<double>(w.petitioning_this_step) / count;
+  value[s_halted] = static_cast<double>(w.mines_halted_this_step);
+  value[s_pressure] = w.stability_pressure[0] + w.stability_pressure[1];
+  value[s_reports] = static_cast<double>(w.reports_this_step);
+  value[s_strict] = 0.5 * (w.county_strict[0] + w.county_strict[1]);
+  value[s_inspections] = static_cast<double>(w.inspections_this_step);
+  value[s_detections] = static_cast<double>(w.detections_this_step);
+  value[s_fines] = step_flow(flow_fines);
+  value[s_forfeit] = step_flow(flow_forfeit);
 
   for (std::size_t k = 0; k < s_count; ++k)
     series_[k].values.push_back(value[k]);

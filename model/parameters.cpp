@@ -600,6 +600,132 @@ std::vector<ParameterBinding> build_table() {
                      m44}));
   t.push_back(field("policy.ni_threshold", &P::policy, &PolicyParams::ni_threshold, 0, 1,
                     {"1", "negotiation index below which generosity is raised", m44}));
+  // [supervision]
+  const std::string m48 = "MODEL.md §4.8", m49 = "MODEL.md §4.9";
+  const auto sup = [&](std::string key, double SupervisionParams::*member, double lo, double hi,
+                       std::string unit, std::string meaning, std::string source) {
+    std::string path = "supervision.";
+    path += key;
+    t.push_back(field(std::move(path), &P::supervision, member, lo, hi,
+                      {std::move(unit), std::move(meaning), std::move(source)}));
+  };
+  sup("inspections_per_month", &SupervisionParams::inspections_per_month, 0, 1000, "1/month",
+      "routine inspections per county per month at full (strict) effort", m48);
+  sup("lax_effort", &SupervisionParams::lax_effort, 0, 1, "1",
+      "effort of a lax county relative to a strict one", m48);
+  sup("joint_supervision_gain", &SupervisionParams::joint_supervision_gain, 0, 10, "1",
+      "extra inspections with the joint supervision centre", m48);
+  sup("detection_probability", &SupervisionParams::detection_probability, 0, 1, "1",
+      "chance an inspection detects a shirking mine", m48);
+  sup("digital_platform_detection", &SupervisionParams::digital_platform_detection, 0, 1, "1",
+      "the same with full-life-cycle digital supervision", m48);
+  sup("fine_base_yuan", &SupervisionParams::fine_base_yuan, 0, 1e12, "yuan",
+      "fixed part of the fine for a detected violation", m48);
+  sup("fine_multiplier", &SupervisionParams::fine_multiplier, 0, 100, "1",
+      "fine per yuan of restoration cost avoided since the last detection", m48);
+  t.push_back(field("supervision.remedy_months", &P::supervision, &SupervisionParams::remedy_months,
+                    1, 120,
+                    {"month",
+                     "time to remedy a detected backlog before the deposit is "
+                     "forfeited",
+                     m48}));
+  sup("credit_penalty", &SupervisionParams::credit_penalty, 0, 100, "point",
+      "credit score lost per detected violation", "MODEL.md §2.4");
+  sup("credit_reward", &SupervisionParams::credit_reward, 0, 100, "point",
+      "credit score gained per compliant year without detection", "MODEL.md §2.4");
+  sup("quota_cut_C", &SupervisionParams::quota_cut_C, 0, 1, "1",
+      "output quota cut of rating C under credit linkage", m48);
+  sup("quota_cut_D", &SupervisionParams::quota_cut_D, 0, 1, "1",
+      "output quota cut of rating D under credit linkage", m48);
+  t.push_back(
+      field("supervision.initial_strict", &P::supervision, &SupervisionParams::initial_strict, 0, 1,
+            {"1", "local governments start with strict supervision", "MODEL.md §2.5"}, false));
+  sup("inspection_cost_yuan", &SupervisionParams::inspection_cost_yuan, 0, 1e12, "yuan",
+      "cost of one inspection to the county", m49);
+  sup("performance_reward_yuan", &SupervisionParams::performance_reward_yuan, 0, 1e12, "yuan/year",
+      "reward of a strict county whose active restoration rate rose", m49);
+  sup("exposure_penalty_yuan", &SupervisionParams::exposure_penalty_yuan, 0, 1e12, "yuan/year",
+      "penalty of a lax county when a report found a violation", m49);
+  sup("stability_cost_yuan_per_petition_month",
+      &SupervisionParams::stability_cost_yuan_per_petition_month, 0, 1e9, "yuan",
+      "cost of stability pressure to a lax county, per petition-month", m49);
+  sup("kappa_government_yuan", &SupervisionParams::kappa_government_yuan, 1, 1e12, "yuan",
+      "logit scale of the county's strict/lax choice", m49);
+  sup("kappa_enterprise_yuan_per_10kt", &SupervisionParams::kappa_enterprise_yuan_per_10kt, 1, 1e12,
+      "yuan/10 kt", "logit scale of the enterprise's comply/shirk choice", m49);
+  sup("exploration", &SupervisionParams::exploration, 0, 1, "1",
+      "chance of a random (50/50) strategy instead of the logit choice", m49);
+  sup("reputation_loss_yuan", &SupervisionParams::reputation_loss_yuan, 0, 1e12, "yuan",
+      "an enterprise's reputation loss per detected violation", chosen);
+  // [policy] supervision measures
+  t.push_back(field(
+      "policy.public_reporting", &P::supervision_policy, &SupervisionPolicy::public_reporting, 0, 1,
+      {"1", "residents can report shirking mines (reports trigger inspections)", "MODEL.md §4.7"}));
+  t.push_back(field("policy.digital_platform", &P::supervision_policy,
+                    &SupervisionPolicy::digital_platform, 0, 1,
+                    {"1", "full-life-cycle digital supervision raises detection", m48}));
+  t.push_back(field("policy.joint_centre", &P::supervision_policy, &SupervisionPolicy::joint_centre,
+                    0, 1, {"1", "a joint supervision centre raises inspections", m48}));
+  t.push_back(field("policy.credit_linkage", &P::supervision_policy,
+                    &SupervisionPolicy::credit_linkage, 0, 1,
+                    {"1", "ratings C and D cut output quotas", m48}));
+  // [participation] reporting and petitions
+  const auto act = [&](std::string key, double CollectiveActionParams::*member, double lo,
+                       double hi, std::string unit, std::string meaning) {
+    std::string path = "participation.";
+    path += key;
+    t.push_back(field(std::move(path), &P::collective_action, member, lo, hi,
+                      {std::move(unit), std::move(meaning), "MODEL.md §4.7"}));
+  };
+  act("report_probability", &CollectiveActionParams::report_probability, 0, 1, "1/month",
+      "chance a participant reports a shirking mine within the damage radius");
+  act("grievance_level", &CollectiveActionParams::grievance_level, 0, 1, "1",
+      "life satisfaction below which a household is aggrieved");
+  act("spontaneous_petition", &CollectiveActionParams::spontaneous_petition, 0, 1, "1/month",
+      "chance an aggrieved household petitions without its neighbours");
+  act("petition_fatigue", &CollectiveActionParams::petition_fatigue, 0, 1, "1",
+      "continuing chance factor per consecutive petitioning month");
+  act("halt_share", &CollectiveActionParams::halt_share, 0, 1, "1",
+      "petitioning share of affected households that halts a mine next month");
+  act("pressure_decay", &CollectiveActionParams::pressure_decay, 0, 1, "1/month",
+      "share of stability pressure kept each month");
+  // [game]
+  t.push_back(field("game.tripartite", &P::game, &GameParams::tripartite, 0, 1,
+                    {"1",
+                     "game mode: run the tripartite evolutionary game instead of the "
+                     "region",
+                     m49},
+                    false));
+  t.push_back(field("game.population", &P::game, &GameParams::population, 2, 1e8,
+                    {"member", "members of each population", m49}, false));
+  const auto game = [&](std::string key, double GameParams::*member, double lo, double hi,
+                        std::string unit, std::string meaning) {
+    std::string path = "game.";
+    path += key;
+    t.push_back(field(std::move(path), &P::game, member, lo, hi,
+                      {std::move(unit), std::move(meaning), m49}, false));
+  };
+  game("revision_rate", &GameParams::revision_rate, 1e-6, 1, "1/step",
+       "share of each population that revises each step");
+  game("delta_max", &GameParams::delta_max, 1e-6, 1e9, "payoff",
+       "payoff advantage that makes copying certain (copy chance = advantage / delta_max)");
+  game("x0", &GameParams::x0, 0, 1, "1", "initial share of enterprises restoring");
+  game("y0", &GameParams::y0, 0, 1, "1", "initial share of local governments strict");
+  game("z0", &GameParams::z0, 0, 1, "1", "initial share of residents monitoring");
+  game("Ce", &GameParams::Ce, -1e6, 1e6, "payoff", "restoration cost");
+  game("Be", &GameParams::Be, -1e6, 1e6, "payoff", "private gain of restoring");
+  game("Sb", &GameParams::Sb, -1e6, 1e6, "payoff", "subsidy");
+  game("F", &GameParams::F, -1e6, 1e6, "payoff", "fine");
+  game("Le", &GameParams::Le, -1e6, 1e6, "payoff", "reputation loss");
+  game("pg", &GameParams::pg, 0, 1, "1", "detection probability of the government");
+  game("pr", &GameParams::pr, 0, 1, "1", "detection probability of residents' reports");
+  game("Cg", &GameParams::Cg, -1e6, 1e6, "payoff", "supervision cost");
+  game("Ph", &GameParams::Ph, -1e6, 1e6, "payoff", "penalty from the higher government");
+  game("W", &GameParams::W, -1e6, 1e6, "payoff", "reward for a successful report");
+  game("Cr", &GameParams::Cr, -1e6, 1e6, "payoff", "participation cost");
+  game("K", &GameParams::K, -1e6, 1e6, "payoff", "compensation for a successful report");
+  game("Q", &GameParams::Q, -1e6, 1e6, "payoff", "performance reward");
+  game("V", &GameParams::V, -1e6, 1e6, "payoff", "participation utility");
   // [survey]
   const std::string m410 = "MODEL.md §4.10";
   t.push_back(survey_steps());

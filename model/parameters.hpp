@@ -3,11 +3,14 @@
 // range-checks and binds every scenario key to its field. The defaults are the member
 // initialisers of each group (MODEL.md's values); the table reads them from there.
 #include "agents/enterprise/enterprise.hpp"
+#include "agents/game/tripartite.hpp"
 #include "agents/government/government.hpp"
+#include "agents/government/supervision.hpp"
 #include "agents/mine/mine.hpp"
 #include "agents/mine/restoration.hpp"
 #include "agents/region/environment.hpp"
 #include "agents/region/region.hpp"
+#include "agents/resident/collective_action.hpp"
 #include "agents/resident/compensation_fee.hpp"
 #include "agents/resident/economy.hpp"
 #include "agents/resident/household.hpp"
@@ -64,6 +67,10 @@ struct Parameters {
   ParticipationParams participation;
   PolicyParams policy;
   SurveyParams survey;
+  SupervisionParams supervision;
+  SupervisionPolicy supervision_policy;     ///< the [policy] supervision measures
+  CollectiveActionParams collective_action; ///< [participation] reporting and petitions
+  GameParams game;
   std::vector<ScheduledEvent> calendar; ///< sorted by step, file order within a step
 };
 

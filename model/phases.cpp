@@ -3,6 +3,7 @@
 #include "agents/mine/damage.hpp"
 #include "model/compensation.hpp"
 #include "model/finance.hpp"
+#include "model/governance.hpp"
 
 namespace minesim {
 
@@ -29,13 +30,16 @@ void apply_calendar(World& w, std::int64_t step) {
 
 void produce_and_damage(World& w, std::int64_t step) {
   auto& m = w.mines;
+  w.mines_halted_this_step = 0;
   const auto& p = w.params.mines;
   for (std::size_t k = 0; k < m.size(); ++k) {
     if (m.status[k] == MineStatus::active && m.closure_step[k] == step)
       m.status[k] = MineStatus::closed;
     const bool producing = m.status[k] == MineStatus::active && !m.halted[k];
+    if (m.status[k] == MineStatus::active && m.halted[k]) ++w.mines_halted_this_step;
     const double damage =
-        producing ? new_damage_ha(m.output_t_per_month[k], p.damage_ha_per_10kt) : 0.0;
+        producing ? new_damage_ha(m.output_t_per_month[k] * m.quota_factor[k], p.damage_ha_per_10kt)
+                  : 0.0;
     m.new_damage_ha[k] = damage;
     m.cumulative_damaged_ha[k] += damage;
     m.damaged_ha[k] += damage;
@@ -78,11 +82,15 @@ Schedule make_schedule(World& w, Metrics& metrics) {
   s.add("economy", [&w](std::int64_t t) { run_economy(w, t); });
   s.add("compensation", [&w](std::int64_t t) { negotiate(w, t); });
   s.add("perceptions", [&w](std::int64_t t) { update_perceptions(w, t); });
-  s.add("participation", [&w](std::int64_t t) { decide_participation(w, t); });
-  s.add("supervision", {});
+  s.add("participation", [&w](std::int64_t t) {
+    decide_participation(w, t);
+    act_collectively(w, t);
+  });
+  s.add("supervision", [&w](std::int64_t t) { supervise(w, t); });
   s.add(
       "yearly",
       [&w](std::int64_t t) {
+        update_strategies(w, t);
         plan_year(w, t);
         plan_compensation_year(w, t);
       },

@@ -62,6 +62,28 @@ EventTable negotiation_table(const std::vector<NegotiationEvent>& events) {
   return t;
 }
 
+EventTable inspection_table(const std::vector<InspectionEvent>& events) {
+  EventTable t{"inspections",
+               "One row per inspection, sorted by step, then in inspection order within a step "
+               "(report-triggered first, by mine; then routine). government: county 0 west, 1 "
+               "east.",
+               {}};
+  const auto ints = [&](const char* name, const char* units, auto member) {
+    Column c{name, units, "", {}, {}};
+    c.integer.reserve(events.size());
+    for (const auto& e : events)
+      c.integer.push_back(e.*member);
+    t.columns.push_back(std::move(c));
+  };
+  ints("step", "step", &InspectionEvent::step);
+  ints("government", "1", &InspectionEvent::government);
+  ints("mine", "1", &InspectionEvent::mine);
+  ints("triggered_by_report", "1", &InspectionEvent::triggered_by_report);
+  ints("detected", "1", &InspectionEvent::detected);
+  ints("fine_yuan", "yuan", &InspectionEvent::fine_yuan);
+  return t;
+}
+
 } // namespace
 
 Simulation::Simulation(const Parameters& params)
@@ -72,7 +94,11 @@ Simulation::Simulation(const Parameters& params)
         return w;
       }()),
       metrics_(world_, params.simulation.steps), schedule_(make_schedule(world_, metrics_)) {
-  metrics_.record(world_, 0);
+  if (params.game.tripartite)
+    game_.emplace(params.game, static_cast<std::uint64_t>(params.simulation.seed),
+                  params.simulation.steps);
+  else
+    metrics_.record(world_, 0);
 }
 
 bool Simulation::run(const RunControl& control) {
@@ -80,8 +106,12 @@ bool Simulation::run(const RunControl& control) {
   const std::int64_t steps = world_.params.simulation.steps;
   for (std::int64_t step = steps_done_ + 1; step <= steps; ++step) {
     if (control.stop && control.stop->load()) break;
-    world_.ledger.begin_step();
-    schedule_.run_step(step);
+    if (game_) {
+      game_->step(step);
+    } else {
+      world_.ledger.begin_step();
+      schedule_.run_step(step);
+    }
     steps_done_ = step;
     if (control.after_step) control.after_step(step);
   }
@@ -101,14 +131,20 @@ RunRecord Simulation::record(std::string scenario_toml, std::string resolved_tom
     if (schedule_.modelled(k)) r.phase_seconds[schedule_.name(k)] = schedule_.seconds(k);
   r.scenario_toml = std::move(scenario_toml);
   r.resolved_toml = std::move(resolved_toml);
+  if (game_) { // game mode: the game's time series only
+    r.timeseries = game_->timeseries();
+    return r;
+  }
   r.timeseries = metrics_.timeseries();
   r.panel_steps = metrics_.panel_steps();
   r.panel_household_ids = metrics_.panel_household_ids();
   r.panel_fields = metrics_.panel_fields();
   r.network = &w.network;
   r.surveys = metrics_.surveys();
-  if (w.params.simulation.record_events)
+  if (w.params.simulation.record_events) {
     r.events.push_back(negotiation_table(w.negotiation_events));
+    r.events.push_back(inspection_table(w.inspection_events));
+  }
 
   const auto& h = w.households;
   r.tables["households"] = {

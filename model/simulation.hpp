@@ -1,5 +1,6 @@
 #pragma once
 // One run: the world, its schedule and its metrics, and the record written to HDF5.
+#include "model/game.hpp"
 #include "model/metrics.hpp"
 #include "model/phases.hpp"
 #include "model/world.hpp"
@@ -7,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 
 namespace minesim {
 
@@ -37,6 +39,7 @@ private:
   World world_;
   Metrics metrics_;
   Schedule schedule_;
+  std::optional<TripartiteGame> game_; ///< game mode runs the game instead of the region
   std::int64_t steps_done_ = 0;
   double run_seconds_ = 0.0;
 };

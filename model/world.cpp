@@ -2,6 +2,7 @@
 
 #include "model/compensation.hpp"
 #include "model/finance.hpp"
+#include "model/governance.hpp"
 
 #include "agents/mine/damage.hpp"
 #include "agents/region/environment.hpp"
@@ -79,6 +80,12 @@ void place_mines(World& w) {
   m.owner.assign(mines, -1);
   m.county.resize(mines);
   m.halted.assign(mines, 0);
+  m.quota_factor.assign(mines, 1.0);
+  m.reported.assign(mines, 0);
+  m.avoided_yuan.assign(mines, 0.0);
+  m.avoided_ha.assign(mines, 0.0);
+  m.remedy_deadline.assign(mines, -1);
+  m.remedy_ha.assign(mines, 0.0);
   m.new_damage_ha.assign(mines, 0.0);
   for (std::size_t k = 0; k < mines; ++k) {
     const CounterRng pos(seed, Stream::mine_position, 0, k);
@@ -246,6 +253,7 @@ World make_world(const Parameters& params) {
       static_cast<std::uint64_t>(params.simulation.seed));
   initialise_finance(w);
   initialise_compensation(w);
+  initialise_governance(w);
   plan_compensation_year(w, 0);
   update_environment(w);
   update_incomes(w, 0);
@@ -355,7 +363,7 @@ void update_environment(World& w) {
     double intensity = 0.0;
     for (std::size_t k = 0; k < mines; ++k)
       if (m.status[k] == MineStatus::active && !m.halted[k])
-        intensity += row[k] * m.output_t_per_month[k] / 100000.0;
+        intensity += row[k] * m.output_t_per_month[k] * m.quota_factor[k] / 100000.0;
     v.mining_intensity[a] = intensity;
   }
 }

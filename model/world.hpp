@@ -25,6 +25,16 @@ struct NegotiationEvent {
   std::int64_t amount_yuan; ///< agreed amount (0 for a dispute)
 };
 
+/// One row of /events/inspections.
+struct InspectionEvent {
+  std::int64_t step;
+  std::int64_t government; ///< county: 0 west, 1 east
+  std::int64_t mine;
+  std::int64_t triggered_by_report; ///< 1 when a residents' report triggered it
+  std::int64_t detected;            ///< 1 when a shirking mine was detected
+  std::int64_t fine_yuan;
+};
+
 struct World {
   Parameters params;
   VillageStore villages;
@@ -89,6 +99,26 @@ struct World {
   std::array<std::uint16_t, 2> hearings_held{0, 0}; ///< per county, same bit layout
   std::vector<double> village_ni;                   ///< negotiation index per village
   std::vector<NegotiationEvent> negotiation_events;
+
+  // Governance (model/governance.cpp).
+  std::vector<std::uint8_t> petitioning; ///< households petitioning this month
+  std::vector<std::uint8_t> petitioning_next;
+  std::vector<std::int32_t> petition_months; ///< consecutive petitioning months
+  std::array<std::uint8_t, 2> county_strict{1, 1};
+  std::array<double, 2> inspection_budget{0.0, 0.0}; ///< fractional inspections carried over
+  std::vector<std::int32_t> county_detections;       ///< ring [month % 36][county]
+  std::vector<std::int32_t> county_shirk_months;     ///< ring [month % 36][county]: shirking mines
+  std::array<double, 2> fines_this_year{0.0, 0.0};
+  std::array<double, 2> inspections_this_year{0.0, 0.0};
+  std::array<std::uint8_t, 2> report_detection_this_year{0, 0};
+  std::array<double, 2> active_rate_last_year{0.0, 0.0};
+  std::vector<std::uint8_t> detected_this_year; ///< per enterprise
+  std::vector<InspectionEvent> inspection_events;
+  std::int64_t inspections_this_step = 0;
+  std::int64_t detections_this_step = 0;
+  std::int64_t reports_this_step = 0;
+  std::int64_t petitioning_this_step = 0;
+  std::int64_t mines_halted_this_step = 0;
 
   // Scratch space, allocated at initialisation and reused every step.
   ChunkedSum sums;

@@ -34,8 +34,15 @@ struct MineStore {
   std::vector<std::int64_t> closure_step; ///< step at which an active mine closes
   std::vector<std::int32_t> owner;        ///< enterprise id, -1 for legacy mines
   std::vector<std::uint8_t> county;
-  std::vector<std::uint8_t> halted;  ///< halted this month (by petitions last month)
-  std::vector<double> new_damage_ha; ///< damage caused this step
+  std::vector<std::uint8_t> halted;          ///< halted this month (by petitions last month)
+  std::vector<double> quota_factor;          ///< output allowed by the owner's credit rating
+  std::vector<std::uint8_t> reported;        ///< a report this month asks for an inspection
+  std::vector<double> avoided_yuan;          ///< restoration cost avoided since the last detection
+  std::vector<double> avoided_ha;            ///< restoration area avoided since the last detection
+  std::vector<std::int64_t> remedy_deadline; ///< step by which a detected backlog must be
+                                             ///< remedied, -1 when none is due
+  std::vector<double> remedy_ha;             ///< area to remedy by that step
+  std::vector<double> new_damage_ha;         ///< damage caused this step
 
   [[nodiscard]] std::size_t size() const { return status.size(); }
 };

@@ -38,6 +38,12 @@ enum class Stream : std::uint32_t {
   survey_sample = 19,
   survey_items = 20,
   survey_bootstrap = 21,
+  reports = 22,
+  petitions = 23,
+  detection = 24,
+  inspections = 25,
+  government_strategy = 26,
+  game = 27,
   batch_replicate_seed = 0xBA7C, ///< seeds of a batch's replicates (src/batch)
 };
 

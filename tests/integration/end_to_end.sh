@@ -20,7 +20,8 @@ required=(damaged_ha restoring_ha restored_ha cumulative_damaged_ha restoration_
           rating_A rating_B rating_C rating_D compensation_paid_yuan
           compensation_paid_enterprise_yuan compensation_paid_local_gov_yuan
           compensation_paid_state_yuan compensation_paid_social_capital_yuan negotiations
-          agreements disputes_open participation_share compensation_gini negotiation_index_mean)
+          agreements disputes_open participation_share compensation_gini negotiation_index_mean
+          petitioning_share mines_halted strict_supervision_share inspections detections fines_yuan)
 
 # Datasets that must be bit-identical between runs of the same scenario and seed.
 compare_datasets() {
@@ -34,10 +35,17 @@ case "$case_name" in
 baseline_layout)
   for s in baseline carbon_market fiscal_push no_restoration_duty compensation/enterprise_direct \
     compensation/enterprise_funded_gov_organized compensation/joint compensation/state_funded \
-    compensation/investment_promotion; do
+    compensation/investment_promotion supervision/none supervision/public_reporting \
+    supervision/digital_platform supervision/joint_centre supervision/credit_linkage \
+    supervision/all_measures; do
     mkdir -p "$tmp/$(dirname "$s")"
     "$exe" run scenarios/$s.toml -o "$tmp/$s.h5" --quiet
     "$py" tests/integration/check_run_file.py -q "$tmp/$s.h5" --require "${required[@]}"
+  done
+  for s in convergent cycling; do
+    "$exe" run scenarios/game/$s.toml -o "$tmp/$s.h5" --quiet
+    "$py" tests/integration/check_run_file.py -q "$tmp/$s.h5" --require share_enterprises_restoring \
+      share_governments_strict share_residents_monitoring replicator_share_enterprises_restoring
   done
   ;;
 threads_identical)

@@ -1,0 +1,40 @@
+#pragma once
+// Game mode (MODEL.md §4.9): three large well-mixed populations play the tripartite game of
+// mine restoration and revise by proportional imitation; the replicator equations are
+// integrated alongside with RK4 for comparison.
+#include "agents/game/tripartite.hpp"
+#include "src/output/run_file.hpp"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace minesim {
+
+class TripartiteGame {
+public:
+  TripartiteGame(const GameParams& params, std::uint64_t seed, std::int64_t steps);
+
+  /// One step: a share revision_rate of each population meets a random member of its own
+  /// population (as it was at the start of the step) and copies its strategy with
+  /// probability max(0, payoff advantage) / delta_max; the RK4 solution advances by
+  /// dt = revision_rate / delta_max.
+  void step(std::int64_t t);
+
+  [[nodiscard]] Shares shares() const { return shares_; }
+  [[nodiscard]] Shares replicator() const { return rk4_; }
+  [[nodiscard]] const std::vector<TimeSeries>& timeseries() const { return series_; }
+
+private:
+  void record();
+
+  GameParams g_;
+  std::uint64_t seed_;
+  std::array<std::vector<std::uint8_t>, 3> strategy_; ///< 1: restore / strict / monitor
+  std::array<std::vector<std::uint8_t>, 3> next_;
+  Shares shares_{};
+  Shares rk4_{};
+  std::vector<TimeSeries> series_;
+};
+
+} // namespace minesim
