@@ -60,7 +60,9 @@ void TripartiteGame::step(std::int64_t t) {
   for (std::size_t p = 0; p < 3; ++p) {
     const auto& now = strategy_[p];
     auto& next = next_[p];
-#pragma omp parallel for schedule(static)
+    // Threads only pay off for large populations: a parallel region per population and step
+    // costs more than ten thousand cheap updates.
+#pragma omp parallel for schedule(static) if (n >= 65536)
     for (std::uint64_t i = 0; i < n; ++i) {
       const CounterRng rng(seed_, Stream::game, static_cast<std::uint64_t>(t), i, p);
       next[i] = now[i];

@@ -33,17 +33,21 @@ compare_datasets() {
 
 case "$case_name" in
 baseline_layout)
-  for s in baseline carbon_market fiscal_push no_restoration_duty compensation/enterprise_direct \
-    compensation/enterprise_funded_gov_organized compensation/joint compensation/state_funded \
-    compensation/investment_promotion supervision/none supervision/public_reporting \
-    supervision/digital_platform supervision/joint_centre supervision/credit_linkage \
-    supervision/all_measures; do
+  # The baseline in full; every shipped variant for 3 years (enough for each submodel to act:
+  # negotiations, establishment after the 24-month lag, yearly strategies).
+  "$exe" run scenarios/baseline.toml -o "$tmp/baseline.h5" --quiet
+  "$py" tests/integration/check_run_file.py -q "$tmp/baseline.h5" --require "${required[@]}"
+  for s in carbon_market fiscal_push no_restoration_duty bounded_confidence \
+    compensation/enterprise_direct compensation/enterprise_funded_gov_organized \
+    compensation/joint compensation/state_funded compensation/investment_promotion \
+    supervision/none supervision/public_reporting supervision/digital_platform \
+    supervision/joint_centre supervision/credit_linkage supervision/all_measures; do
     mkdir -p "$tmp/$(dirname "$s")"
-    "$exe" run scenarios/$s.toml -o "$tmp/$s.h5" --quiet
+    "$exe" run scenarios/$s.toml -o "$tmp/$s.h5" --quiet --threads 1 --set simulation.steps=36
     "$py" tests/integration/check_run_file.py -q "$tmp/$s.h5" --require "${required[@]}"
   done
   for s in convergent cycling; do
-    "$exe" run scenarios/game/$s.toml -o "$tmp/$s.h5" --quiet
+    "$exe" run scenarios/game/$s.toml -o "$tmp/$s.h5" --quiet --threads 1
     "$py" tests/integration/check_run_file.py -q "$tmp/$s.h5" --require share_enterprises_restoring \
       share_governments_strict share_residents_monitoring replicator_share_enterprises_restoring
   done
