@@ -2,16 +2,12 @@
 // 4): supervision measures raise enterprise compliance, all together most; public reporting
 // raises detections; open disputes raise petitions. Arms are paired by seed; tolerances are
 // 3 standard errors of the paired differences.
-#include "model/simulation.hpp"
-#include "src/scenario/loader.hpp"
+#include "tests/validation/replicates.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <map>
-#include <numeric>
-
 using namespace minesim;
+using namespace minesim::validation;
 
 namespace {
 
@@ -19,51 +15,10 @@ namespace {
 // steps of 1/6 (six enterprises), so it needs them.
 constexpr int replicates = 30;
 
-struct Arm {
-  std::map<std::string, std::vector<double>> run_mean;
-  std::map<std::string, std::vector<double>> first_year_sum;
-};
-
-Arm run_arm(const std::string& scenario, std::vector<std::string> overrides = {}) {
-  Arm arm;
-  overrides.push_back("households.count=1000");
-  overrides.push_back("region.villages=20");
-  overrides.push_back("simulation.panel_size=0");
-  overrides.push_back("simulation.record_events=false");
-  overrides.push_back("survey.bootstrap_resamples=0");
-  for (int r = 0; r < replicates; ++r) {
-    std::vector<std::string> o = overrides;
-    o.push_back("simulation.seed=" + std::to_string(3000 + r));
-    const LoadedScenario s =
-        load_scenario(std::string(MINESIM_SOURCE_DIR) + "/scenarios/" + scenario, parameter_specs(),
-                      event_specs(), o);
-    Simulation sim(parameters_from(s));
-    EXPECT_TRUE(sim.run());
-    for (const TimeSeries& t : sim.metrics().timeseries()) {
-      arm.run_mean[t.name].push_back(std::accumulate(t.values.begin(), t.values.end(), 0.0) /
-                                     static_cast<double>(t.values.size()));
-      arm.first_year_sum[t.name].push_back(
-          std::accumulate(t.values.begin(), t.values.begin() + 13, 0.0));
-    }
-  }
-  return arm;
-}
-
-struct Paired {
-  double mean;
-  double se;
-};
-
-Paired paired(const std::vector<double>& a, const std::vector<double>& b) {
-  std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i)
-    d[i] = a[i] - b[i];
-  const double n = static_cast<double>(d.size());
-  const double mean = std::accumulate(d.begin(), d.end(), 0.0) / n;
-  double ss = 0.0;
-  for (const double x : d)
-    ss += (x - mean) * (x - mean);
-  return {mean, std::sqrt(ss / (n - 1) / n)};
+Arm run_arm(const std::string& scenario) {
+  return validation::run_arm(
+      scenario, {"households.count=1000", "region.villages=20", "survey.bootstrap_resamples=0"},
+      replicates, 3000);
 }
 
 const Arm& arm(const std::string& scenario) {
