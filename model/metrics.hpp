@@ -29,7 +29,8 @@ private:
   std::vector<std::int64_t> panel_steps_;
   std::vector<std::int64_t> panel_ids_;
   std::vector<PanelField> panel_fields_;
-  std::vector<double> sums_; ///< scratch for the household sums of one step
+  std::vector<double> sums_;         ///< scratch for the household sums of one step
+  std::vector<double> sort_scratch_; ///< one double per household: the radix sort's buffer
   std::vector<SurveyOutput> surveys_;
 };
 

@@ -53,10 +53,11 @@ void update_perceptions(World& w, std::int64_t /*step*/) {
   const auto& pp = w.params.perception;
   const double alpha = pp.adjustment_rate;
   const std::size_t n = h.size();
-  // Adjustment toward the targets: reads `latent`, writes `latent_next`.
+  compensation_ratios(w, w.household_scratch);
+  // Adjustment toward the targets: reads `latent`, writes `latent_adjusted`.
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < n; ++i) {
-    const PerceptionInputs in = gather_perception_inputs(w, i);
+    const PerceptionInputs in = gather_perception_inputs(w, w.household_scratch, i);
     Latents offsets{};
     Latents current{};
     for (std::size_t x = 0; x < latent_count; ++x) {
@@ -65,12 +66,11 @@ void update_perceptions(World& w, std::int64_t /*step*/) {
     }
     const Latents target = perception_targets(pp, offsets, current, in);
     for (std::size_t x = 0; x < latent_count; ++x)
-      h.latent_next[x][i] = (1.0 - alpha) * current[x] + alpha * target[x];
+      h.latent_adjusted[latent_count * i + x] = (1.0 - alpha) * current[x] + alpha * target[x];
   }
   // Social influence: reads the adjusted values of every household, writes the new state.
   const auto& inf = w.params.influence;
-  for (std::size_t x = 0; x < latent_count; ++x)
-    influence_step(w.network, inf.kind, inf.epsilon, inf.mu[x], h.latent_next[x], h.latent[x]);
+  influence_step_all(w.network, inf.kind, inf.epsilon, inf.mu, h.latent_adjusted, h.latent);
 }
 
 Schedule make_schedule(World& w, Metrics& metrics) {

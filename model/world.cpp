@@ -146,9 +146,9 @@ void create_households(World& w) {
   h.sector.assign(n, Sector::agriculture);
   for (std::size_t x = 0; x < latent_count; ++x) {
     h.latent[x].assign(n, 0.0);
-    h.latent_next[x].assign(n, 0.0);
     h.offset[x].resize(n);
   }
+  h.latent_adjusted.assign(latent_count * n, 0.0);
   h.expectation_multiplier.resize(n);
   h.informed.resize(n);
   h.threshold.resize(n);
@@ -213,9 +213,10 @@ void assign_initial_damage(World& w) {
 
 void initialise_latents(World& w) {
   auto& h = w.households;
+  compensation_ratios(w, w.household_scratch);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
-    const PerceptionInputs in = gather_perception_inputs(w, i);
+    const PerceptionInputs in = gather_perception_inputs(w, w.household_scratch, i);
     Latents offsets{};
     for (std::size_t x = 0; x < latent_count; ++x)
       offsets[x] = h.offset[x][i];
@@ -368,7 +369,17 @@ void update_environment(World& w) {
   }
 }
 
-PerceptionInputs gather_perception_inputs(const World& w, std::size_t i) {
+void compensation_ratios(const World& w, std::span<double> ratio) {
+  const auto& h = w.households;
+#pragma omp parallel for schedule(static)
+  for (std::size_t j = 0; j < h.size(); ++j)
+    ratio[j] = h.received_yuan[j] > 0.0 && h.official_value_yuan[j] > 0.0
+                   ? h.received_yuan[j] / h.official_value_yuan[j]
+                   : -1.0;
+}
+
+PerceptionInputs gather_perception_inputs(const World& w, std::span<const double> ratio,
+                                          std::size_t i) {
   const auto& h = w.households;
   const auto& v = w.villages;
   const auto& pp = w.params.perception;
@@ -391,8 +402,8 @@ PerceptionInputs gather_perception_inputs(const World& w, std::size_t i) {
   const auto nbrs = w.network.neighbours(i);
   for (const std::uint32_t j : nbrs) {
     participating += h.participating[j];
-    if (h.received_yuan[j] > 0.0 && h.official_value_yuan[j] > 0.0) {
-      ratio_sum += h.received_yuan[j] / h.official_value_yuan[j];
+    if (ratio[j] >= 0.0) {
+      ratio_sum += ratio[j];
       compensated += 1.0;
     }
   }

@@ -147,6 +147,13 @@ void update_environment(World& world);
 } // namespace minesim
 
 namespace minesim {
-/// The inputs of household i's perception targets, read from the current state.
-[[nodiscard]] PerceptionInputs gather_perception_inputs(const World& world, std::size_t i);
+/// Each household's received-to-official compensation ratio, or -1 when it has received
+/// nothing or has no damage (it is then no compensated neighbour). Computed once per phase
+/// so that the neighbour loops read one number per tie instead of dividing per tie.
+void compensation_ratios(const World& world, std::span<double> ratio);
+
+/// The inputs of household i's perception targets, read from the current state; `ratio` is
+/// what compensation_ratios gives for that state.
+[[nodiscard]] PerceptionInputs
+gather_perception_inputs(const World& world, std::span<const double> ratio, std::size_t i);
 } // namespace minesim

@@ -28,8 +28,9 @@ struct HouseholdParams {
   double threshold_sd = 0.12;
 };
 
-/// Household columns. Latents are double-buffered: a phase reads `latent` and writes
-/// `latent_next`, then the two are swapped, so no update sees a neighbour's new value.
+/// Household columns. Latents are double-buffered: the perception phase reads `latent` and
+/// writes `latent_adjusted`, then social influence reads that and writes `latent`, so no
+/// update sees a neighbour's new value.
 struct HouseholdStore {
   std::vector<std::uint32_t> village;
   std::vector<std::uint8_t> size_persons;
@@ -37,7 +38,9 @@ struct HouseholdStore {
   std::vector<double> damaged_land_ha; ///< farmland damaged and not restored (sum of claims)
   std::vector<Sector> sector;
   std::array<std::vector<double>, latent_count> latent;
-  std::array<std::vector<double>, latent_count> latent_next;
+  /// After the adjustment toward the targets, [household][latent]: the five latents of a
+  /// household side by side, so that social influence reads one neighbour in one place.
+  std::vector<double> latent_adjusted;
   std::array<std::vector<double>, latent_count> offset; ///< persistent logit offsets
   std::vector<double> expectation_multiplier;
   std::vector<double> informed;

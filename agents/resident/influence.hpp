@@ -28,4 +28,13 @@ struct InfluenceParams {
 void influence_step(const Csr& graph, InfluenceKind kind, double epsilon, double mu,
                     std::span<const double> in, std::span<double> out);
 
+/// influence_step for all five latents in one pass over the network: `in` holds the latents
+/// of household i at [latent_count * i, latent_count * (i + 1)), so one neighbour is one
+/// 40-byte read, and out[x][i] is latent x's result. Each latent's value is computed by the
+/// same expressions, over neighbours in the same order, as influence_step on that latent
+/// alone: the results are bit-identical to five separate calls.
+void influence_step_all(const Csr& graph, InfluenceKind kind, double epsilon,
+                        const std::array<double, latent_count>& mu, std::span<const double> in,
+                        std::array<std::vector<double>, latent_count>& out);
+
 } // namespace minesim

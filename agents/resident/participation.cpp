@@ -16,8 +16,4 @@ double after_hearing(double informed, double gain) {
   return informed + gain * (1.0 - informed);
 }
 
-double learnt_from(double informed_self, double informed_neighbour, double learning) {
-  return learning * std::max(0.0, informed_neighbour - informed_self);
-}
-
 } // namespace minesim

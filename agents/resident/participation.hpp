@@ -1,6 +1,7 @@
 #pragma once
 // Public participation and information (MODEL.md §4.5, §4.7): who takes part this month,
 // hearings, information diffusion over the network and forgetting. Pure functions.
+#include <algorithm>
 #include <cstdint>
 
 namespace minesim {
@@ -35,6 +36,10 @@ struct PolicyParams {
 [[nodiscard]] double after_hearing(double informed, double gain);
 
 /// Information learnt from a neighbour: learning * max(0, informed_j - informed_i).
-[[nodiscard]] double learnt_from(double informed_self, double informed_neighbour, double learning);
+/// Inline: it runs once per tie and month.
+[[nodiscard]] inline double learnt_from(double informed_self, double informed_neighbour,
+                                        double learning) {
+  return learning * std::max(0.0, informed_neighbour - informed_self);
+}
 
 } // namespace minesim

@@ -1,9 +1,96 @@
 #include "src/core/stats.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 namespace minesim {
+namespace {
+
+constexpr std::uint64_t sign_bit = std::uint64_t{1} << 63;
+
+/// Unsigned integer whose order is the order of the doubles (negative values reversed).
+std::uint64_t order_key(double x) {
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  return (bits & sign_bit) != 0 ? ~bits : bits | sign_bit;
+}
+
+double from_order_key(std::uint64_t key) {
+  return std::bit_cast<double>((key & sign_bit) != 0 ? key & ~sign_bit : ~key);
+}
+
+/// Sum of (2i - n - 1) x_(i) and of x over values sorted ascending, in index order.
+double gini_of_sorted(std::span<const double> values) {
+  const std::size_t n = values.size();
+  double weighted = 0.0;
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    weighted += (2.0 * static_cast<double>(i + 1) - static_cast<double>(n) - 1.0) * values[i];
+    total += values[i];
+  }
+  if (total <= 0.0) return 0.0;
+  return weighted / (static_cast<double>(n) * total);
+}
+
+} // namespace
+
+void sort_ascending(std::span<double> values, std::span<double> scratch) {
+  const std::size_t n = values.size();
+  if (n < 1024) { // small: a comparison sort is faster than the histograms
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  constexpr unsigned digit_bits = 11;
+  constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+  constexpr unsigned digits = (64 + digit_bits - 1) / digit_bits;
+  std::array<std::array<std::uint32_t, buckets>, digits> count{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t key = order_key(values[i]);
+    values[i] = std::bit_cast<double>(key); // keys are kept in place while sorting
+    for (unsigned d = 0; d < digits; ++d)
+      ++count[d][(key >> (d * digit_bits)) & (buckets - 1)];
+  }
+  double* from = values.data();
+  double* to = scratch.data();
+  for (unsigned d = 0; d < digits; ++d) {
+    auto& c = count[d];
+    // A digit every key shares orders nothing: skip its pass.
+    if (std::find(c.begin(), c.end(), static_cast<std::uint32_t>(n)) != c.end()) continue;
+    std::uint32_t sum = 0;
+    for (auto& k : c) {
+      const std::uint32_t here = k;
+      k = sum;
+      sum += here;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto key = std::bit_cast<std::uint64_t>(from[i]);
+      to[c[(key >> (d * digit_bits)) & (buckets - 1)]++] = from[i];
+    }
+    std::swap(from, to);
+  }
+  if (from != values.data()) std::copy_n(from, n, values.data());
+  for (std::size_t i = 0; i < n; ++i)
+    values[i] = from_order_key(std::bit_cast<std::uint64_t>(values[i]));
+}
+
+double quantile_sorted(std::span<const double> sorted, double p) {
+  const std::size_t n = sorted.size();
+  if (n == 0) return 0.0;
+  const double h = static_cast<double>(n - 1) * p;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const double x_lo = sorted[lo];
+  if (lo + 1 >= n) return x_lo;
+  const double x_hi = sorted[lo + 1];
+  return x_lo + (h - static_cast<double>(lo)) * (x_hi - x_lo);
+}
+
+double gini_inplace(std::span<double> values, std::span<double> scratch) {
+  if (values.size() < 2) return 0.0;
+  sort_ascending(values, scratch);
+  return gini_of_sorted(values);
+}
 
 double quantile_inplace(std::span<double> values, double p) {
   const std::size_t n = values.size();
@@ -27,14 +114,7 @@ double gini_inplace(std::span<double> values) {
   const std::size_t n = values.size();
   if (n < 2) return 0.0;
   std::sort(values.begin(), values.end());
-  double weighted = 0.0;
-  double total = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    weighted += (2.0 * static_cast<double>(i + 1) - static_cast<double>(n) - 1.0) * values[i];
-    total += values[i];
-  }
-  if (total <= 0.0) return 0.0;
-  return weighted / (static_cast<double>(n) * total);
+  return gini_of_sorted(values);
 }
 
 double logistic(double x) {

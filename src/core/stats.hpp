@@ -16,6 +16,20 @@ namespace minesim {
 /// x sorted ascending and i from 1. Sorts `values`; 0 when the sum is 0 or n < 2.
 [[nodiscard]] double gini_inplace(std::span<double> values);
 
+/// Sort `values` ascending (a least-significant-digit radix sort on the order-preserving
+/// bit pattern of each double; NaN not allowed), using `scratch` (at least values.size()
+/// doubles) as the second buffer. The same order as std::sort: equal values have equal bits
+/// (+0 and -0 aside), so the sorted sequence is identical. Linear time, for the per-step
+/// statistics over every household.
+void sort_ascending(std::span<double> values, std::span<double> scratch);
+
+/// Quantile p of values already sorted ascending (type 7, as quantile_inplace).
+[[nodiscard]] double quantile_sorted(std::span<const double> sorted, double p);
+
+/// Gini coefficient as gini_inplace, sorting with sort_ascending and `scratch` (at least
+/// values.size() doubles): no allocation, linear time, the same result bit for bit.
+[[nodiscard]] double gini_inplace(std::span<double> values, std::span<double> scratch);
+
 /// Logistic function 1 / (1 + e^-x).
 [[nodiscard]] double logistic(double x);
 
