@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <type_traits>
 
 namespace minesim {
 namespace {
@@ -27,7 +28,25 @@ Column column(std::string name, std::string units, std::string description,
   return c;
 }
 
-EventTable negotiation_table(const std::vector<NegotiationEvent>& events) {
+/// A column of an event table: one member of every event, as int64 or float64.
+template <class Event, class T>
+void add_event_column(EventTable& table, const char* name, const char* units,
+                      const std::vector<Event>& events, T Event::*member) {
+  Column c{name, units, "", {}, {}};
+  auto& values = [&]() -> auto& {
+    if constexpr (std::is_floating_point_v<T>)
+      return c.real;
+    else
+      return c.integer;
+  }
+  ();
+  values.reserve(events.size());
+  for (const Event& e : events)
+    values.push_back(e.*member);
+  table.columns.push_back(std::move(c));
+}
+
+EventTable negotiation_table(const std::vector<NegotiationEvent>& e) {
   EventTable t{"negotiations",
                "One row per negotiation outcome (agreement or dispute), sorted "
                "by step, household and mine. model: 0 enterprise_direct, 1 "
@@ -35,52 +54,33 @@ EventTable negotiation_table(const std::vector<NegotiationEvent>& events) {
                "investment_promotion; payer: 0 enterprise, 1 local government, 2 "
                "state, 3 social capital, 4 enterprise and local government.",
                {}};
-  const auto ints = [&](const char* name, const char* units, auto member) {
-    Column c{name, units, "", {}, {}};
-    c.integer.reserve(events.size());
-    for (const auto& e : events)
-      c.integer.push_back(e.*member);
-    t.columns.push_back(std::move(c));
-  };
-  const auto reals = [&](const char* name, const char* units, auto member) {
-    Column c{name, units, "", {}, {}};
-    c.real.reserve(events.size());
-    for (const auto& e : events)
-      c.real.push_back(e.*member);
-    t.columns.push_back(std::move(c));
-  };
-  ints("step", "step", &NegotiationEvent::step);
-  ints("household", "1", &NegotiationEvent::household);
-  ints("mine", "1", &NegotiationEvent::mine);
-  ints("model", "1", &NegotiationEvent::model);
-  ints("payer", "1", &NegotiationEvent::payer);
-  reals("offer_yuan", "yuan", &NegotiationEvent::offer_yuan);
-  reals("demand_yuan", "yuan", &NegotiationEvent::demand_yuan);
-  ints("rounds", "round", &NegotiationEvent::rounds);
-  ints("agreed", "1", &NegotiationEvent::agreed);
-  ints("amount_yuan", "yuan", &NegotiationEvent::amount_yuan);
+  using N = NegotiationEvent;
+  add_event_column(t, "step", "step", e, &N::step);
+  add_event_column(t, "household", "1", e, &N::household);
+  add_event_column(t, "mine", "1", e, &N::mine);
+  add_event_column(t, "model", "1", e, &N::model);
+  add_event_column(t, "payer", "1", e, &N::payer);
+  add_event_column(t, "offer_yuan", "yuan", e, &N::offer_yuan);
+  add_event_column(t, "demand_yuan", "yuan", e, &N::demand_yuan);
+  add_event_column(t, "rounds", "round", e, &N::rounds);
+  add_event_column(t, "agreed", "1", e, &N::agreed);
+  add_event_column(t, "amount_yuan", "yuan", e, &N::amount_yuan);
   return t;
 }
 
-EventTable inspection_table(const std::vector<InspectionEvent>& events) {
+EventTable inspection_table(const std::vector<InspectionEvent>& e) {
   EventTable t{"inspections",
                "One row per inspection, sorted by step, then in inspection order within a step "
                "(report-triggered first, by mine; then routine). government: county 0 west, 1 "
                "east.",
                {}};
-  const auto ints = [&](const char* name, const char* units, auto member) {
-    Column c{name, units, "", {}, {}};
-    c.integer.reserve(events.size());
-    for (const auto& e : events)
-      c.integer.push_back(e.*member);
-    t.columns.push_back(std::move(c));
-  };
-  ints("step", "step", &InspectionEvent::step);
-  ints("government", "1", &InspectionEvent::government);
-  ints("mine", "1", &InspectionEvent::mine);
-  ints("triggered_by_report", "1", &InspectionEvent::triggered_by_report);
-  ints("detected", "1", &InspectionEvent::detected);
-  ints("fine_yuan", "yuan", &InspectionEvent::fine_yuan);
+  using I = InspectionEvent;
+  add_event_column(t, "step", "step", e, &I::step);
+  add_event_column(t, "government", "1", e, &I::government);
+  add_event_column(t, "mine", "1", e, &I::mine);
+  add_event_column(t, "triggered_by_report", "1", e, &I::triggered_by_report);
+  add_event_column(t, "detected", "1", e, &I::detected);
+  add_event_column(t, "fine_yuan", "yuan", e, &I::fine_yuan);
   return t;
 }
 
