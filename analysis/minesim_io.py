@@ -56,7 +56,21 @@ def is_complete(path):
         return False
 
 
-def load_run(path):
+def _open_run(path):
+    """``h5py.File(path, "r")``, with a message that says what a file that does not open
+    as HDF5 usually is: truncated (a full disk, a copy cut short) or still being written."""
+    try:
+        return h5py.File(path, "r")
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise OSError(f"{path}: not a readable minesim run file ({reason}); it is probably "
+                      f"truncated (a full disk, an interrupted copy) or still being "
+                      f"written: run it again or copy it again") from error
+
+
+def load_run(path, allow_incomplete=False):
     """Load a run file into plain Python and pandas objects.
 
     Returns a dict with:
@@ -78,11 +92,17 @@ def load_run(path):
     ``scenario``
         dict with ``toml`` and ``resolved_toml`` strings (missing keys omitted).
 
-    Raises OSError if the file cannot be opened. It does not check completeness: call
-    ``is_complete`` first when an interrupted run must be rejected.
+    Raises FileNotFoundError for a missing file, OSError naming the file for one that is
+    not readable HDF5 (a truncated file), and ValueError for a file without
+    ``status = "complete"`` (an interrupted run, or one still being written) unless
+    ``allow_incomplete`` is true.
     """
-    with h5py.File(path, "r") as f:
+    with _open_run(path) as f:
         attrs = {name: python_value(value) for name, value in f.attrs.items()}
+        if not allow_incomplete and attrs.get("status") != "complete":
+            raise ValueError(f"{path}: not a complete minesim run file (no status = "
+                             f"\"complete\"): the run was interrupted or is still being "
+                             f"written; run it again, or pass allow_incomplete=True")
 
         columns, units, descriptions = {}, {}, {}
         if "timeseries" in f:

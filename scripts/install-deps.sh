@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages minesim needs, only those that are missing.
+# Installs the Debian 12 packages minesim needs, only those that are missing. clang-14,
+# libFuzzer, the compiler-rt sanitizer runtimes and LLVM's OpenMP runtime are for the fuzz
+# target and the ThreadSanitizer build (docs/hardening.md); llvm-14 gives llvm-symbolizer.
 # Uses sudo when not run as root.
 set -euo pipefail
 
@@ -9,6 +11,7 @@ packages=(
   librandom123-dev libcli11-dev libgtest-dev hdf5-tools
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-pytest
   slurm-wlm munge
+  clang-14 llvm-14 libfuzzer-14-dev libclang-rt-14-dev libomp-14-dev
 )
 
 missing=()

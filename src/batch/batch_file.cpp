@@ -4,6 +4,8 @@
 
 #include "src/core/random.hpp"
 #include "src/scenario/loader.hpp"
+#include "src/scenario/toml_limits.hpp"
+#include "src/scenario/toml_position.hpp"
 
 #include <toml.hpp>
 
@@ -46,7 +48,7 @@ std::string one_line(const std::string& s) {
 }
 
 SourcePos pos_of(const toml::value& v, const std::string& file) {
-  return SourcePos{file, static_cast<int>(v.location().line())};
+  return SourcePos{file, toml_line(v)};
 }
 
 std::string kind_of(const toml::value& v) {
@@ -97,12 +99,17 @@ std::string read_text(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(SourcePos{path, 0}, "", "cannot be opened for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::string text;
+  if (!read_toml_text(in, text)) {
+    throw InputError(SourcePos{path, 0}, "",
+                     "larger than " + std::to_string(max_toml_bytes >> 20) +
+                         " MiB, not a batch file");
+  }
+  return text;
 }
 
 toml::value parse(const std::string& text, const std::string& path) {
+  check_toml_text(text, one_line(path)); // what toml11 cannot survive
   std::istringstream in(text);
   try {
     return toml::parse(in, path);
@@ -120,11 +127,10 @@ std::vector<std::pair<std::string, const toml::value*>> in_order(const toml::val
   std::vector<std::pair<std::string, const toml::value*>> out;
   for (const auto& [k, v] : table.as_table())
     out.emplace_back(k, &v);
+  // By offset in the file (location() counts lines from the top on every call).
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    const auto la = a.second->location();
-    const auto lb = b.second->location();
-    return std::make_tuple(la.line(), la.column(), a.first) <
-           std::make_tuple(lb.line(), lb.column(), b.first);
+    return std::make_tuple(toml_offset(*a.second), a.first) <
+           std::make_tuple(toml_offset(*b.second), b.first);
   });
   return out;
 }
@@ -312,8 +318,11 @@ std::string run_id(const std::string& arm_id, std::int64_t replicate, std::int64
 bool is_batch_file(const std::string& path) {
   try {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    const toml::value doc = toml::parse(in, path);
+    std::string text;
+    if (!in || !read_toml_text(in, text)) return false;
+    check_toml_text(text, path); // throws for what toml11 cannot survive
+    std::istringstream stream(text);
+    const toml::value doc = toml::parse(stream, path);
     return doc.is_table() && doc.as_table().count("scenario") > 0;
   } catch (const std::exception&) {
     return false;
@@ -325,6 +334,10 @@ BatchFile read_batch_file(const std::string& path) {
   batch.path = path;
   batch.text = read_text(path);
   const toml::value doc = parse(batch.text, path);
+  if (doc.as_table().empty()) {
+    fail(SourcePos{path, 0}, "",
+         "empty batch file: it needs at least `scenario`, `replicates` and `seed` (docs/batch.md)");
+  }
   check_keys(doc, top_level_keys, "", path);
 
   if (const toml::value* d = find(doc, "description")) {
@@ -407,6 +420,23 @@ BatchFile read_batch_file(const std::string& path) {
     for (const Entry& e : entries)
       if (varied_seen.insert(e.key).second) batch.varied_keys.push_back(e.key);
   };
+
+  // Count the grid points before making them: a few short grids multiply into billions.
+  std::size_t arm_count = 0;
+  for (const WrittenArm& w : written) {
+    std::size_t points = 1;
+    for (const auto* grid : {&w.grid, &top_grid})
+      for (const Entry& e : *grid)
+        points = points > max_runs / e.values.size() ? max_runs + 1 : points * e.values.size();
+    arm_count = std::min(arm_count + points, max_runs + 1);
+  }
+  if (arm_count > max_runs / static_cast<std::size_t>(batch.replicates)) {
+    fail(SourcePos{path, 0}, "arms",
+         (arm_count > max_runs ? "more than " + std::to_string(max_runs)
+                               : std::to_string(arm_count)) +
+             " arms x " + std::to_string(batch.replicates) + " replicates is more than " +
+             std::to_string(max_runs) + " runs");
+  }
 
   std::map<std::string, const ArmSpec*> ids;
   for (const WrittenArm& w : written) {

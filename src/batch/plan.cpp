@@ -3,6 +3,8 @@
 // lets a rerun, a shard or batch-merge know which runs a folder holds.
 #include "src/batch/plan.hpp"
 
+#include "src/scenario/toml_limits.hpp"
+
 #include <toml.hpp>
 
 #include <algorithm>
@@ -188,6 +190,7 @@ std::string plan_toml(const BatchPlan& plan) {
 BatchPlan read_plan_toml(const std::string& text, const std::string& path) {
   BatchPlan plan;
   try {
+    check_toml_text(text, path); // what toml11 cannot survive
     std::istringstream in(text);
     const toml::value doc = toml::parse(in, path);
     if (toml::find<std::int64_t>(doc, "plan_version") != plan_version) {
@@ -225,7 +228,13 @@ BatchPlan read_plan_toml(const std::string& text, const std::string& path) {
     why = why.substr(0, why.find('\n'));
     throw InputError(SourcePos{path, 0}, "", "not a batch plan written by minesim (" + why + ")");
   }
-  if (plan.replicates < 1 || plan.varied_info.size() != plan.varied_keys.size()) {
+  // A batch file allows at most 100000 replicates and 1000000 runs (batch_file.cpp); a plan
+  // beyond them is damaged, and laying out its runs could exhaust memory.
+  constexpr std::int64_t most_replicates = 100000;
+  constexpr std::size_t most_runs = 1000000;
+  if (plan.replicates < 1 || plan.replicates > most_replicates ||
+      plan.arms.size() > most_runs / static_cast<std::size_t>(plan.replicates) ||
+      plan.varied_info.size() != plan.varied_keys.size()) {
     throw InputError(SourcePos{path, 0}, "", "not a batch plan written by minesim");
   }
   lay_out_runs(plan);

@@ -4,8 +4,8 @@
 // Exit codes: 0 success, 1 internal error, 2 bad input (one line on stderr), 3 a batch
 // finished but some of its runs failed, 130 interrupted.
 //
-// This file is also where batches meet the model: src/batch knows no model, and takes from
-// here how to validate an arm (load the scenario with its overrides) and how to run one run.
+// Batches meet the model in model_binding.cpp (arm checks, one run of a batch, the memory
+// guard); docs/hardening.md describes the guards against bad input and failures.
 #include "minesim/build_info.hpp"
 #include "model/parameters.hpp"
 #include "model/simulation.hpp"
@@ -14,6 +14,8 @@
 #include "src/batch/mpi_job.hpp"
 #include "src/batch/plan.hpp"
 #include "src/batch/runner.hpp"
+#include "src/cli/model_binding.hpp"
+#include "src/engine/finite_check.hpp"
 #include "src/output/index_file.hpp"
 #include "src/output/progress.hpp"
 #include "src/output/run_file.hpp"
@@ -25,19 +27,23 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 
 namespace {
 
 using namespace minesim;
+using cli::human_bytes;
 namespace fs = std::filesystem;
 
 constexpr int exit_ok = 0;
@@ -48,8 +54,12 @@ constexpr int exit_interrupted = 130;
 
 std::atomic<bool> stop_requested{false};
 
-extern "C" void request_stop(int /*signal*/) {
+/// The first SIGINT or SIGTERM asks the run (or batch) to stop at the end of its step and
+/// exit 130 with nothing that looks complete left behind; a second one, for a user who will
+/// not wait, terminates at once (a half-written file is only ever a ".partial").
+extern "C" void request_stop(int signal) {
   stop_requested.store(true);
+  std::signal(signal, SIG_DFL);
 }
 
 struct ScenarioOptions {
@@ -74,41 +84,53 @@ void check_output_path(const std::string& out, bool force) {
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::is_directory(folder))
     throw InputError(out + ": output folder '" + folder.string() + "' does not exist");
-  if (::access(folder.c_str(), W_OK) != 0)
-    throw InputError(out + ": output folder '" + folder.string() + "' is not writable");
-}
-
-std::string human_bytes(double bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  std::size_t u = 0;
-  while (bytes >= 1024.0 && u + 1 < std::size(units)) {
-    bytes /= 1024.0;
-    ++u;
+  // Create (and remove) a file there: access(W_OK) says yes to root on any folder, and
+  // knows nothing of read-only mounts or folders such as /proc that take no new files.
+  std::string probe = (folder / ".minesim-probe-XXXXXX").string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) {
+    const int error = errno;
+    throw InputError(out + ": output folder '" + folder.string() + "' is not writable (" +
+                     std::strerror(error) + ")");
   }
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f %s", bytes, units[u]);
-  return text;
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
-int run_command(const ScenarioOptions& so, const std::string& out, std::optional<int> threads,
-                bool force, bool quiet) {
+struct RunOptions {
+  std::string out;
+  std::optional<int> threads;
+  bool force = false;
+  bool quiet = false;
+  bool allow_large = false;
+};
+
+int run_command(const ScenarioOptions& so, const RunOptions& o) {
   if (batch::is_batch_file(so.scenario)) {
     throw InputError(so.scenario + ": a batch file, not a scenario; run it with `minesim batch " +
                      so.scenario + " -o DIR`");
   }
-  check_output_path(out, force);
+  check_output_path(o.out, o.force);
   const LoadedScenario scenario = load(so);
   const Parameters params = parameters_from(scenario);
-  if (threads) omp_set_num_threads(*threads);
+  if (!o.allow_large) {
+    cli::check_memory(cli::households_position(scenario), params.households.count,
+                      estimate_resources(params).memory_bytes, cli::available_memory_bytes());
+  }
+  if (o.threads) omp_set_num_threads(*o.threads);
 
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
 
   Simulation sim(params);
-  Progress progress(params.simulation.steps, !quiet && ::isatty(STDERR_FILENO) != 0);
+  Progress progress(params.simulation.steps, !o.quiet && ::isatty(STDERR_FILENO) != 0);
   RunControl control;
   control.stop = &stop_requested;
-  control.after_step = [&progress](std::int64_t done) { progress.update(done); };
+  FiniteCheck finite;
+  control.after_step = [&](std::int64_t done) {
+    if (check_finite_each_step) finite.scan(sim.metrics().timeseries());
+    progress.update(done);
+  };
   const bool complete = sim.run(control);
   progress.finish();
   if (!complete) {
@@ -116,7 +138,17 @@ int run_command(const ScenarioOptions& so, const std::string& out, std::optional
               << params.simulation.steps << "; no output written\n";
     return exit_interrupted;
   }
-  write_run_file(out, sim.record(scenario.text, resolved_toml(scenario, parameter_specs())));
+  const RunRecord record = sim.record(scenario.text, resolved_toml(scenario, parameter_specs()));
+  if (check_finite_each_step) FiniteCheck().scan(record.timeseries);
+  try {
+    write_run_file(o.out, record);
+  } catch (const std::runtime_error& e) {
+    // A full disk or a vanished folder: the environment's failure, not an internal error.
+    std::cerr << "minesim: " << e.what() << "; no output written\n";
+    return exit_internal;
+  }
+  const std::string& out = o.out;
+  const bool quiet = o.quiet;
   if (!quiet) {
     std::cerr << "minesim: wrote " << out << " (" << params.simulation.steps << " steps, "
               << params.households.count << " households, " << omp_get_max_threads()
@@ -150,79 +182,20 @@ int check_command(const ScenarioOptions& so) {
 
 // --- batches -----------------------------------------------------------------------------
 
-/// Model cost of one household over one step on one core, measured on the reference
-/// machine (docs/batch.md): the baseline, 5,000 households x 240 months, took about 0.6 s
-/// of one core in November 2026. A rough guide: submodels added later change it.
-constexpr double core_seconds_per_household_step = 5.0e-7;
-/// Initialisation (network, world) per household, and a fixed start-up and writing cost.
-constexpr double core_seconds_per_household = 4.0e-6;
-constexpr double core_seconds_per_run = 0.01;
-
 const char* environment(const char* name) {
   return std::getenv(name);
 }
 
-/// Load the scenario with an arm's overrides, as `minesim run --set` would: the one
-/// validation of parameter values, shared with single runs.
-batch::ArmCheck check_arm(const std::string& scenario, std::span<const std::string> overrides,
-                          std::span<const std::string> varied_keys) {
-  const LoadedScenario loaded =
-      load_scenario(scenario, parameter_specs(), event_specs(), overrides);
-  const Parameters params = parameters_from(loaded);
-  batch::ArmCheck check;
-  for (const std::string& key : varied_keys) {
-    // A key no parameter has comes from another arm's override, which fails with a
-    // suggestion when that arm is loaded; until then it has no value.
-    if (std::find(loaded.keys.begin(), loaded.keys.end(), key) == loaded.keys.end()) {
-      check.values.emplace_back(std::string());
-      check.info.push_back(batch::ParameterInfo{"1", ""});
-      continue;
-    }
-    check.values.push_back(loaded.values.at(loaded.index_of(key)));
-    const auto specs = parameter_specs();
-    const auto spec = std::find_if(specs.begin(), specs.end(),
-                                   [&](const ParameterSpec& p) { return p.key == key; });
-    check.info.push_back(spec == specs.end() ? batch::ParameterInfo{"1", ""}
-                                             : batch::ParameterInfo{spec->unit, spec->meaning});
-  }
-  check.resolved_text = resolved_toml(loaded, parameter_specs());
-  const ResourceEstimate estimate = estimate_resources(params);
-  const auto households = static_cast<double>(params.households.count);
-  check.needs.memory_bytes = estimate.memory_bytes;
-  check.needs.output_bytes = estimate.output_bytes;
-  check.needs.core_seconds =
-      core_seconds_per_household_step * households * static_cast<double>(params.simulation.steps) +
-      core_seconds_per_household * households + core_seconds_per_run;
-  return check;
-}
-
-batch::BatchPlan plan_batch(const std::string& path) {
-  const batch::BatchFile file = batch::read_batch_file(path);
-  return batch::make_plan(
-      file, [&file](std::span<const std::string> overrides, std::span<const std::string> keys) {
-        return check_arm(file.scenario, overrides, keys);
-      });
-}
-
-/// One run of a batch, in this process: what `minesim run SCENARIO --set ... -o OUT` does.
-/// `hdf5` serialises the file writing, since the serial HDF5 library is not thread-safe.
-batch::RunOutcome execute_run(const batch::RunRequest& request, const std::string& scenario,
-                              std::mutex& hdf5) {
-  try {
+/// The memory guard for a batch: the largest run must fit (runs are spread over workers, so
+/// fewer workers may be chosen, but one run cannot be split).
+void check_batch_memory(const batch::BatchPlan& plan) {
+  const double available = cli::available_memory_bytes();
+  for (const batch::PlannedArm& arm : plan.arms) {
+    if (arm.needs.memory_bytes <= available) continue;
     const LoadedScenario loaded =
-        load_scenario(scenario, parameter_specs(), event_specs(), request.overrides);
-    const Parameters params = parameters_from(loaded);
-    omp_set_num_threads(request.threads); // this thread's OpenMP team only
-    Simulation sim(params);
-    RunControl control;
-    control.stop = request.stop;
-    if (!sim.run(control)) return {batch::RunStatus::interrupted, ""};
-    const RunRecord record = sim.record(loaded.text, resolved_toml(loaded, parameter_specs()));
-    const std::lock_guard lock(hdf5);
-    write_run_file(request.output_path, record);
-    return {batch::RunStatus::complete, ""};
-  } catch (const std::exception& e) {
-    return {batch::RunStatus::failed, e.what()};
+        load_scenario(plan.scenario, parameter_specs(), event_specs(), arm.overrides);
+    cli::check_memory(SourcePos{plan.batch_path + ": arm " + arm.name, 0},
+                      parameters_from(loaded).households.count, arm.needs.memory_bytes, available);
   }
 }
 
@@ -265,6 +238,7 @@ struct BatchOptions {
   std::optional<int> threads;
   std::optional<std::string> shard;
   bool quiet = false;
+  bool allow_large = false;
 };
 
 int batch_command(const BatchOptions& o) {
@@ -284,7 +258,8 @@ int batch_command(const BatchOptions& o) {
     } else if (const auto from_slurm = batch::shard_from_environment(environment)) {
       shard = *from_slurm;
     }
-    plan = plan_batch(o.batch_file);
+    plan = cli::plan_batch(o.batch_file);
+    if (!o.allow_large) check_batch_memory(*plan);
   } catch (...) {
     error = std::current_exception();
   }
@@ -310,7 +285,7 @@ int batch_command(const BatchOptions& o) {
   const std::string scenario = plan->scenario;
   const batch::BatchOutcome outcome =
       batch::run_batch(*plan, options, [&](const batch::RunRequest& request) {
-        return execute_run(request, scenario, hdf5);
+        return cli::execute_run(request, scenario, hdf5);
       });
   if (!outcome.reports) return outcome.exit_code;
 
@@ -398,7 +373,7 @@ int check_batch_command(const std::string& path) {
   const batch::BatchFile file = batch::read_batch_file(path);
   const batch::BatchPlan plan = batch::make_plan(
       file, [&file](std::span<const std::string> overrides, std::span<const std::string> keys) {
-        return check_arm(file.scenario, overrides, keys);
+        return cli::check_arm(file.scenario, overrides, keys);
       });
   std::cout << "# " << path << ": valid batch of " << plan.runs.size() << " runs ("
             << plan.arms.size() << " arms x " << plan.replicates << " replicates)\n";
@@ -458,10 +433,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   ScenarioOptions so;
-  std::string out;
-  std::optional<int> threads;
-  bool force = false;
-  bool quiet = false;
+  RunOptions ro;
   auto add_scenario_options = [&so](CLI::App* cmd) {
     cmd->add_option("scenario", so.scenario, "scenario file (TOML)")->required();
     cmd->add_option("--set", so.overrides, "override a parameter: section.key=value")
@@ -472,11 +444,13 @@ int main(int argc, char** argv) {
 
   CLI::App* run = app.add_subcommand("run", "run a scenario and write an HDF5 run file");
   add_scenario_options(run);
-  run->add_option("-o,--output", out, "output file (.h5)")->required();
-  run->add_option("--threads", threads, "OpenMP threads (default: all cores)")
+  run->add_option("-o,--output", ro.out, "output file (.h5)")->required();
+  run->add_option("--threads", ro.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
-  run->add_flag("--force", force, "overwrite an existing output file");
-  run->add_flag("--quiet", quiet, "no progress bar or summary");
+  run->add_flag("--force", ro.force, "overwrite an existing output file");
+  run->add_flag("--quiet", ro.quiet, "no progress bar or summary");
+  run->add_flag("--allow-large", ro.allow_large,
+                "run even when the estimated memory exceeds the memory available");
 
   CLI::App* check = app.add_subcommand(
       "check", "validate a scenario (print its resolved parameters and resource estimates) or a "
@@ -500,6 +474,8 @@ int main(int argc, char** argv) {
                         "run part I of N (0-based), e.g. 2/8; default: from SLURM_ARRAY_TASK_ID "
                         "and SLURM_ARRAY_TASK_COUNT in a job array");
   batch_cmd->add_flag("--quiet", bo.quiet, "report failures and errors only");
+  batch_cmd->add_flag("--allow-large", bo.allow_large,
+                      "run even when a run's estimated memory exceeds the memory available");
 
   std::string merge_dir;
   bool merge_quiet = false;
@@ -528,7 +504,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (run->parsed()) return run_command(so, out, threads, force, quiet);
+    if (run->parsed()) return run_command(so, ro);
     if (check->parsed()) return check_command(so);
     if (params->parsed()) {
       std::cout << parameter_dictionary_markdown();
@@ -540,6 +516,10 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";
     return exit_bad_input;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "minesim: out of memory; use fewer households (households.count), or fewer "
+                 "workers for a batch\n";
+    return exit_internal;
   } catch (const std::exception& e) {
     std::cerr << "minesim: internal error: " << e.what() << "\n";
     return exit_internal;

@@ -5,6 +5,7 @@
 #include "src/output/index_file.hpp"
 
 #include "minesim/build_info.hpp"
+#include "src/output/hdf5_image.hpp"
 
 #include <H5Cpp.h>
 
@@ -136,7 +137,9 @@ void write_column_list(const H5::Group& group, const std::vector<IndexColumn>& c
 }
 
 void write_index_contents(const std::string& file_name, const IndexContents& contents) {
-  H5::FileAccPropList access;
+  // Built in memory and written by write_file_bytes: HDF5 crashes on a full disk
+  // (hdf5_image.hpp).
+  H5::FileAccPropList access = in_memory_file_access();
   access.setFcloseDegree(H5F_CLOSE_SEMI); // fail the close, not defer it, if anything is open
   H5::H5File file(file_name, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
 
@@ -171,7 +174,9 @@ void write_index_contents(const std::string& file_name, const IndexContents& con
     write_int_attribute(batch, "schema_version", index_schema_version);
     write_string_attribute(batch, "minesim_version", build_info::version);
   }
+  const std::vector<char> image = file_image(file);
   file.close();
+  write_file_bytes(file_name, image);
 }
 
 std::string hdf5_message(const H5::Exception& e) {

@@ -13,6 +13,7 @@
 #include "src/output/run_file.hpp"
 
 #include "minesim/build_info.hpp"
+#include "src/output/hdf5_image.hpp"
 
 #include <H5Cpp.h>
 #include <unistd.h>
@@ -376,8 +377,9 @@ void write_contents(const std::string& file_name, const RunRecord& record) {
     throw std::runtime_error("cannot enable attribute creation order tracking");
   }
   // "Semi" close degree: closing the file fails while any object in it is still open,
-  // instead of silently deferring the close (and the final flush) past the rename.
-  H5::FileAccPropList access;
+  // instead of silently deferring the close past the image. The file is built in memory
+  // and written by write_file_bytes: HDF5 crashes on a full disk (hdf5_image.hpp).
+  H5::FileAccPropList access = in_memory_file_access();
   access.setFcloseDegree(H5F_CLOSE_SEMI);
   H5::H5File file(file_name, H5F_ACC_TRUNC, creation, access);
 
@@ -396,7 +398,9 @@ void write_contents(const std::string& file_name, const RunRecord& record) {
     const H5::Group root = file.openGroup("/");
     write_string_attribute(root, "status", "complete");
   }
+  const std::vector<char> image = file_image(file);
   file.close();
+  write_file_bytes(file_name, image);
 }
 
 /// Exception messages are shown to users as one line.

@@ -12,6 +12,9 @@
 //   * --set overrides apply after all files, in command-line order.
 #include "src/scenario/loader.hpp"
 
+#include "src/scenario/toml_limits.hpp"
+#include "src/scenario/toml_position.hpp"
+
 #include <toml.hpp>
 
 #include <algorithm>
@@ -159,7 +162,7 @@ std::string short_reason(std::string_view what) {
 // --- TOML values -------------------------------------------------------------------------
 
 SourcePos pos_of(const toml::value& v, const std::string& file) {
-  return SourcePos{file, static_cast<int>(v.location().line())};
+  return SourcePos{file, toml_line(v)};
 }
 
 /// "an integer", "a float", ...: what the user wrote, in a message.
@@ -353,15 +356,18 @@ Checked check_value(const toml::value& v, const Rule& rule) {
 /// same one on every run.
 std::vector<std::pair<const std::string*, const toml::value*>>
 in_document_order(const toml::value& table) {
-  std::vector<std::pair<const std::string*, const toml::value*>> out;
+  // Ranked by offset in the file, each found once (location() is slow: toml_position.hpp).
+  std::vector<std::tuple<std::size_t, const std::string*, const toml::value*>> ranked;
   for (const auto& [k, v] : table.as_table())
-    out.emplace_back(&k, &v);
-  auto rank = [](const std::pair<const std::string*, const toml::value*>& p) {
-    const auto loc = p.second->location();
-    return std::make_tuple(loc.line(), loc.column(), *p.first);
-  };
-  std::sort(out.begin(), out.end(),
-            [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+    ranked.emplace_back(toml_offset(v), &k, &v);
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) < std::get<0>(b)
+                                            : *std::get<1>(a) < *std::get<1>(b);
+  });
+  std::vector<std::pair<const std::string*, const toml::value*>> out;
+  out.reserve(ranked.size());
+  for (const auto& [offset, key, value] : ranked)
+    out.emplace_back(key, value);
   return out;
 }
 
@@ -391,14 +397,19 @@ std::string read_text(const std::string& path, const Origin* origin) {
   if (fs::is_directory(status)) throw failure("is a directory, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw failure("cannot be opened for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::string text;
+  // A device such as /dev/zero never ends: stop at a size no scenario reaches.
+  if (!read_toml_text(in, text)) {
+    throw failure("larger than " + std::to_string(max_toml_bytes >> 20) +
+                  " MiB, not a scenario file");
+  }
   if (in.bad()) throw failure("read error");
-  return text.str();
+  return text;
 }
 
 /// Parse TOML text; toml11's errors become one line at the line toml11 blames.
 toml::value parse_document(const std::string& text, const std::string& name) {
+  check_toml_text(text, one_line(name)); // what toml11 cannot survive
   std::istringstream in(text);
   try {
     return toml::parse(in, name);
@@ -453,8 +464,21 @@ public:
   Layer load_file(const std::string& path, const Origin* origin, std::vector<ChainLink>& chain,
                   std::string* text) const {
     std::string source = read_text(path, origin);
-    const toml::value doc = parse_document(source, path);
+    Layer layer = load_source(source, path, origin, chain);
     if (text) *text = std::move(source);
+    return layer;
+  }
+
+  /// `source`, the text of the file `path` names, and everything it extends, validated.
+  Layer load_source(const std::string& source, const std::string& path, const Origin* origin,
+                    std::vector<ChainLink>& chain) const {
+    const toml::value doc = parse_document(source, path);
+    // A batch file's keys would each be "unknown"; say what the file is instead.
+    if (origin && field_of(doc, "scenario")) {
+      fail(origin->pos, std::string(extends_key),
+           "cannot extend " + literal(origin->target) +
+               ": it is a batch file (it has a top-level `scenario`), not a scenario");
+    }
 
     Layer layer;
     if (const toml::value* ext = field_of(doc, std::string(extends_key))) {
@@ -477,6 +501,11 @@ public:
       fail(pos, key, unknown_key_message(key));
     }
     const std::string raw = trim(text.substr(eq + 1));
+    try {
+      check_toml_utf8(raw, std::string(set_source));
+    } catch (const InputError&) {
+      fail(pos, key, "not UTF-8 text");
+    }
     std::optional<toml::value> parsed = parse_override_value(raw);
     // A value that is not TOML is a bare string (`--set influence.kind=degroot`); so is any
     // value given for a string parameter, so shells need no nested quotes for "2024".
@@ -551,6 +580,9 @@ private:
       const std::string key = join(prefix, *name);
       const SourcePos pos = pos_of(v, file);
       if (prefix.empty() && *name == extends_key) continue; // followed before the walk
+      if (prefix.empty() && *name == "scenario") {
+        fail(pos, key, "this is a batch file's key: the file is a batch file, not a scenario");
+      }
       if (key == events_key) {
         layer.events = read_events(v, file);
         continue;
@@ -628,8 +660,10 @@ private:
       known.push_back(f.name);
     for (const auto& [field, value] : in_document_order(e)) {
       if (*field == "step" || *field == "action") continue;
-      const auto fspec = std::find_if(spec->fields.begin(), spec->fields.end(),
-                                      [&](const EventFieldSpec& f) { return f.name == *field; });
+      const std::string& field_name = *field; // clang 14 cannot capture a structured binding
+      const auto fspec =
+          std::find_if(spec->fields.begin(), spec->fields.end(),
+                       [&](const EventFieldSpec& f) { return f.name == field_name; });
       const SourcePos pos = pos_of(*value, file);
       if (fspec == spec->fields.end()) {
         fail(pos, name + "." + *field, unknown_field_message(ev.action, *field, known));
@@ -691,8 +725,10 @@ private:
 
   /// A --set value as TOML (`x = <value>`), or nullopt when it is not one TOML value.
   static std::optional<toml::value> parse_override_value(const std::string& raw) {
-    std::istringstream in("x = " + raw);
+    const std::string text = "x = " + raw;
+    std::istringstream in(text);
     try {
+      check_toml_text(text, std::string(set_source)); // what toml11 cannot survive
       const toml::value doc = toml::parse(in, std::string(set_source));
       const auto& table = doc.as_table();
       // "1\ny = 2" parses, but is not one value: treat it as text like any other non-TOML.
@@ -712,16 +748,13 @@ private:
   std::vector<std::string> actions_;        ///< event actions including "set"
 };
 
-} // namespace
-
-LoadedScenario load_scenario(const std::string& path, std::span<const ParameterSpec> specs,
-                             std::span<const EventSpec> events,
+/// The loaded scenario from the top file's layer: defaults filled in, then the overrides.
+LoadedScenario resolve_layer(const Loader& loader, Layer layer, std::string path,
+                             std::string source, std::span<const ParameterSpec> specs,
                              std::span<const std::string> overrides) {
-  const Loader loader(specs, events);
   LoadedScenario out;
-  out.path = path;
-  std::vector<ChainLink> chain;
-  Layer layer = loader.load_file(path, nullptr, chain, &out.text);
+  out.path = std::move(path);
+  out.text = std::move(source);
 
   out.keys.reserve(specs.size());
   out.values.reserve(specs.size());
@@ -742,6 +775,28 @@ LoadedScenario load_scenario(const std::string& path, std::span<const ParameterS
   std::stable_sort(out.events.begin(), out.events.end(),
                    [](const CalendarEvent& a, const CalendarEvent& b) { return a.step < b.step; });
   return out;
+}
+
+} // namespace
+
+LoadedScenario load_scenario(const std::string& path, std::span<const ParameterSpec> specs,
+                             std::span<const EventSpec> events,
+                             std::span<const std::string> overrides) {
+  const Loader loader(specs, events);
+  std::vector<ChainLink> chain;
+  std::string text;
+  Layer layer = loader.load_file(path, nullptr, chain, &text);
+  return resolve_layer(loader, std::move(layer), path, std::move(text), specs, overrides);
+}
+
+LoadedScenario load_scenario_text(const std::string& text, const std::string& name,
+                                  std::span<const ParameterSpec> specs,
+                                  std::span<const EventSpec> events,
+                                  std::span<const std::string> overrides) {
+  const Loader loader(specs, events);
+  std::vector<ChainLink> chain;
+  Layer layer = loader.load_source(text, name, nullptr, chain);
+  return resolve_layer(loader, std::move(layer), name, text, specs, overrides);
 }
 
 } // namespace minesim

@@ -40,6 +40,13 @@ struct LoadedScenario {
                                            std::span<const EventSpec> events,
                                            std::span<const std::string> overrides);
 
+/// Load and validate scenario text held in memory, as if it were the file `name` (messages
+/// name it; a relative `extends` is looked up in its folder). The fuzz target's entry point.
+[[nodiscard]] LoadedScenario load_scenario_text(const std::string& text, const std::string& name,
+                                                std::span<const ParameterSpec> specs,
+                                                std::span<const EventSpec> events,
+                                                std::span<const std::string> overrides);
+
 /// Every parameter after defaults, `extends` and overrides, as a TOML document that
 /// loads back to the same values (tables in spec order, then the calendar).
 [[nodiscard]] std::string resolved_toml(const LoadedScenario& scenario,

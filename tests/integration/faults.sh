@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Faults a long run or batch meets on a shared cluster: signals, files truncated on disk, an
+# output folder that takes no files, a full disk, a scenario too large for the machine.
+# usage: faults.sh MINESIM CASE (run from the repository root); each CASE is one CTest test
+# (tests/cmake/hardening.cmake). Exit 77 means "skipped" (what the case needs is missing).
+set -euo pipefail
+exe=$(realpath "$1")
+case_name=$2
+py=/usr/bin/python3
+tiny=scenarios/batches/tiny.toml
+tmp=$(mktemp -d)
+mounted=""
+cleanup() {
+  if [ -n "$mounted" ]; then umount "$mounted" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# shellcheck source=batch_lib.sh
+source "$(dirname "$0")/batch_lib.sh"
+
+# No file that could pass for a result: neither OUT nor OUT.partial.
+nothing_left() {
+  [ ! -e "$1" ] || fail "$1 was left behind"
+  [ ! -e "$1.partial" ] || fail "$1.partial was left behind"
+}
+
+# stderr file $1 holds exactly one line.
+one_line() {
+  [ "$(wc -l <"$1")" -eq 1 ] || { cat "$1"; fail "stderr is not one line"; }
+}
+
+# A run that takes several seconds, started in the background; sets $pid.
+start_long_run() {
+  "$exe" run scenarios/baseline.toml -o "$1" --quiet --set simulation.steps=12000 2>"$tmp/err" &
+  pid=$!
+  sleep 2
+}
+
+# Waits for $pid; sets $rc to its exit status.
+wait_for_pid() {
+  rc=0
+  wait "$pid" || rc=$?
+}
+
+case "$case_name" in
+sigterm_run)
+  # SIGTERM (what Slurm sends at the time limit) as SIGINT: exit 130, a message, no file.
+  start_long_run "$tmp/term.h5"
+  kill -TERM "$pid"
+  wait_for_pid
+  [ "$rc" -eq 130 ] || fail "exit $rc after SIGTERM, expected 130"
+  grep -q "interrupted at step" "$tmp/err" || fail "no interruption message: $(cat "$tmp/err")"
+  one_line "$tmp/err"
+  nothing_left "$tmp/term.h5"
+  ;;
+second_signal)
+  # A second signal ends the process at once (default action), still leaving no file.
+  start_long_run "$tmp/twice.h5"
+  kill -INT "$pid"
+  kill -INT "$pid" 2>/dev/null || true
+  wait_for_pid
+  [ "$rc" -eq 130 ] || fail "exit $rc after two SIGINTs, expected 130"
+  nothing_left "$tmp/twice.h5"
+  ;;
+sigterm_batch_resume)
+  # SIGTERM mid-batch: exit 130 with a message on how to resume, no index, no partial
+  # file; the same command then finishes the batch with the results of an uninterrupted one.
+  slow=$(longer_variant)
+  "$exe" batch "$slow" -o "$tmp/term" --workers 1 --threads 1 2>"$tmp/err" &
+  pid=$!
+  for _ in $(seq 1 1500); do
+    [ "$(ls "$tmp/term/runs" 2>/dev/null | grep -c '\.h5$')" -ge 1 ] && break
+    sleep 0.02
+  done
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_for_pid
+  cat "$tmp/err"
+  [ "$rc" -eq 130 ] || fail "exit $rc after SIGTERM, expected 130"
+  grep -q "interrupted" "$tmp/err" || fail "no interruption message"
+  grep -q "resume" "$tmp/err" || fail "the message does not say how to resume"
+  [ ! -e "$tmp/term/index.h5" ] || fail "an interrupted batch wrote an index"
+  ! ls "$tmp/term/runs" | grep -q partial || fail "an interrupted run left a partial file"
+  done_before=$(ls "$tmp/term/runs" | grep -c '\.h5$' || true)
+  [ "$done_before" -lt 16 ] || fail "the batch finished before SIGTERM"
+  "$exe" batch "$slow" -o "$tmp/term" --quiet
+  "$exe" batch "$slow" -o "$tmp/ref" --quiet
+  same_index "$tmp/ref" "$tmp/term"
+  same_run_files "$tmp/ref" "$tmp/term"
+  ;;
+truncated_run_file)
+  # A run file cut to half its size (a full disk, a copy cut short) is incomplete to the
+  # batch, which redoes it, and to the analysis module, which refuses it with a clear error.
+  "$exe" batch "$tiny" -o "$tmp/b" --quiet
+  victim="$tmp/b/runs/degroot_r001.h5"
+  cp "$victim" "$tmp/intact.h5"
+  truncate -s $(($(stat -c %s "$victim") / 2)) "$victim"
+  "$py" - "$victim" <<'EOF' || fail "the analysis module accepted a truncated run file"
+import sys
+sys.path.insert(0, "analysis")
+import minesim_io
+path = sys.argv[1]
+assert not minesim_io.is_complete(path), "is_complete() says a truncated file is complete"
+try:
+    minesim_io.load_run(path)
+except OSError as error:
+    message = str(error)
+    assert path in message and "truncated" in message, message
+    assert "\n" not in message, message
+    print("load_run refuses it:", message)
+else:
+    raise AssertionError("load_run() loaded a truncated file")
+EOF
+  "$exe" batch "$tiny" -o "$tmp/b" 2>"$tmp/err"
+  cat "$tmp/err"
+  grep -q "5 already were" "$tmp/err" || fail "the rerun did not skip the 5 complete runs only"
+  [ "$(statuses "$tmp/b" | grep -o '=complete' | wc -l)" = 6 ] || fail "not 6 complete runs"
+  "$py" tests/integration/check_run_file.py -q "$victim"
+  same_datasets "$tmp/intact.h5" "$victim"
+  # batch-merge, too, reports the truncated file as not complete.
+  truncate -s $(($(stat -c %s "$victim") / 2)) "$victim"
+  rc=0
+  "$exe" batch-merge "$tmp/b" 2>"$tmp/err" || rc=$?
+  cat "$tmp/err"
+  [ "$rc" -eq 3 ] || fail "batch-merge exit $rc with a truncated run file, expected 3"
+  grep -q "degroot_r001" "$tmp/err" || fail "batch-merge does not name the truncated run"
+  ;;
+unwritable_output)
+  # A folder that takes no new files, found before the run starts: /proc takes none even
+  # from root, for whom permission bits do not count; a read-only folder for other users.
+  rc=0
+  "$exe" run scenarios/baseline.toml -o /proc/out.h5 2>"$tmp/err" || rc=$?
+  [ "$rc" -eq 2 ] || fail "exit $rc for an output folder that takes no files, expected 2"
+  one_line "$tmp/err"
+  grep -q "output folder '/proc' is not writable" "$tmp/err" || fail "message: $(cat "$tmp/err")"
+  nothing_left /proc/out.h5
+  if [ "$(id -u)" -ne 0 ]; then
+    mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
+    rc=0
+    "$exe" run scenarios/baseline.toml -o "$tmp/ro/out.h5" 2>"$tmp/err" || rc=$?
+    [ "$rc" -eq 2 ] || fail "exit $rc for a read-only folder, expected 2"
+    one_line "$tmp/err"
+  fi
+  rc=0
+  "$exe" batch "$tiny" -o /proc/minesim-batch 2>"$tmp/err" || rc=$?
+  [ "$rc" -eq 2 ] || fail "batch: exit $rc for a folder that cannot be made, expected 2"
+  one_line "$tmp/err"
+  ;;
+full_disk)
+  # A real full disk: a 64 KiB tmpfs (needs root and mount; skipped otherwise). The run
+  # fails with one line naming the reason, and leaves nothing; a batch records its runs
+  # as failed and exits 3.
+  mkdir "$tmp/small"
+  mount -t tmpfs -o size=64k minesim-test "$tmp/small" 2>/dev/null || {
+    echo "skipped: cannot mount a tmpfs here (not root, or no mount permission)"
+    exit 77
+  }
+  mounted="$tmp/small"
+  rc=0
+  "$exe" run scenarios/baseline.toml -o "$tmp/small/out.h5" --quiet \
+    --set simulation.steps=24 2>"$tmp/err" || rc=$?
+  cat "$tmp/err"
+  [ "$rc" -eq 1 ] || fail "exit $rc on a full disk, expected 1"
+  one_line "$tmp/err"
+  grep -q "No space left on device" "$tmp/err" || fail "the message does not give the reason"
+  nothing_left "$tmp/small/out.h5"
+  rc=0
+  "$exe" batch "$tiny" -o "$tmp/small/batch" --quiet 2>"$tmp/err" || rc=$?
+  cat "$tmp/err"
+  [ "$rc" -eq 3 ] || fail "batch exit $rc on a full disk, expected 3"
+  ! ls "$tmp/small/batch/runs" | grep -q '\.h5' || fail "a run file was left on a full disk"
+  ;;
+dev_full)
+  # A full disk without root: the partial file is a link to /dev/full, whose writes fail
+  # with ENOSPC. Same outcome as a real full disk, and the link is removed.
+  ln -s /dev/full "$tmp/out.h5.partial"
+  rc=0
+  "$exe" run scenarios/baseline.toml -o "$tmp/out.h5" --quiet \
+    --set simulation.steps=12 2>"$tmp/err" || rc=$?
+  cat "$tmp/err"
+  [ "$rc" -eq 1 ] || fail "exit $rc on a full disk, expected 1"
+  one_line "$tmp/err"
+  grep -q "No space left on device" "$tmp/err" || fail "the message does not give the reason"
+  [ ! -L "$tmp/out.h5.partial" ] || fail "the partial file was left behind"
+  nothing_left "$tmp/out.h5"
+  ;;
+allow_large)
+  # Under `ulimit -v` (as a cluster's memory limit), a scenario estimated above it is
+  # refused with exit 2; --allow-large lets it try, and running out of memory is then one
+  # clear line and exit 1, not a crash. Not for sanitizer builds (they reserve terabytes
+  # of address space).
+  big=(--set households.count=3000000 --set simulation.steps=1)
+  rc=0
+  (ulimit -v 1000000 && exec "$exe" run scenarios/baseline.toml -o "$tmp/big.h5" "${big[@]}") \
+    2>"$tmp/err" || rc=$?
+  cat "$tmp/err"
+  [ "$rc" -eq 2 ] || fail "exit $rc for a scenario above the memory limit, expected 2"
+  one_line "$tmp/err"
+  grep -q "households.count: a run of 3000000 households needs about" "$tmp/err" || fail "message"
+  grep -q -- "--allow-large" "$tmp/err" || fail "the message does not name --allow-large"
+  nothing_left "$tmp/big.h5"
+  # With --allow-large the guard lets it by. What follows depends on where memory runs
+  # out: "out of memory" and exit 1, or an abort where it runs out inside an OpenMP
+  # region (an exception cannot leave one); without `ulimit -v` the kernel's OOM killer
+  # would end it. Either way no file is left and the guard said nothing.
+  rc=0
+  (ulimit -v 1000000 && exec timeout 300 "$exe" run scenarios/baseline.toml -o "$tmp/big.h5" \
+    --quiet --allow-large "${big[@]}") 2>"$tmp/err" || rc=$?
+  cat "$tmp/err"
+  [ "$rc" -ne 2 ] || fail "refused with --allow-large"
+  ! grep -q -- "--allow-large" "$tmp/err" || fail "the memory guard spoke with --allow-large"
+  [ "$rc" -eq 0 ] || nothing_left "$tmp/big.h5"
+  ;;
+empty_scenario)
+  # An empty scenario is valid: every parameter takes its default.
+  out=$("$exe" check tests/data/edge/empty.toml)
+  [[ $out == *"tests/data/edge/empty.toml: valid"* ]] || fail "an empty scenario is not valid"
+  "$exe" run tests/data/edge/empty.toml -o "$tmp/empty.h5" --quiet --set simulation.steps=2
+  "$py" - "$tmp/empty.h5" <<'EOF' || fail "the run of an empty scenario is not a complete run file"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    assert f.attrs["status"] == "complete"
+    assert f["scenario"].attrs["toml"] == "", "the scenario as written is not empty"
+    assert "[simulation]" in f["scenario"].attrs["resolved_toml"]
+    for name, series in f["timeseries"].items():
+        assert series.shape == (3,) and np.isfinite(series[()]).all(), name
+EOF
+  # So are Windows line endings and a byte-order mark.
+  "$exe" check tests/data/edge/crlf_bom.toml >/dev/null || fail "CRLF and a BOM are refused"
+  ;;
+*)
+  fail "unknown case $case_name"
+  ;;
+esac
+echo "ok: $case_name"
