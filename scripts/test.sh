@@ -36,8 +36,8 @@ else
   # shipped scenarios), MPI (Open MPI's own allocations), and allow_large (ulimit -v and
   # ASan's shadow memory do not mix).
   selected='^(bad_input.*|faults_(sigterm_run|second_signal|truncated_run_file|unwritable_output'
-  selected+='|full_disk|dev_full|empty_scenario)|extreme_params_(behaviour_min|behaviour_max'
-  selected+='|structure|game)|e2e_(seed_option|refuses_overwrite|unwritable_output'
+  selected+='|full_disk|dev_full|empty_scenario|scenario_from_pipe)|extreme_params_(behaviour_min'
+  selected+='|behaviour_max|structure|game)|e2e_(seed_option|refuses_overwrite|unwritable_output'
   selected+='|interrupt_leaves_nothing|check_command|command_line)'
   selected+='|batch_(bad_override|runtime_failure|check_batch))$'
   (cd build-asan &&

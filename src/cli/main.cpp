@@ -20,6 +20,7 @@
 #include "src/output/progress.hpp"
 #include "src/output/run_file.hpp"
 #include "src/scenario/loader.hpp"
+#include "src/scenario/toml_limits.hpp"
 
 #include <CLI/CLI.hpp>
 #include <omp.h>
@@ -34,6 +35,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -68,9 +70,34 @@ struct ScenarioOptions {
   std::optional<std::int64_t> seed;
 };
 
+/// Whether `path` names a pipe or a device (`/dev/stdin`, a shell's `<(...)`): something
+/// that can be read only once, so nothing may peek at it before the loader.
+bool is_stream(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  return !ec && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status);
+}
+
+/// Whether `path` is a batch file, asked without consuming a stream: a batch file read
+/// from a stream is refused by the loader instead ("this is a batch file's key").
+bool is_batch(const std::string& path) {
+  return !is_stream(path) && batch::is_batch_file(path);
+}
+
 LoadedScenario load(const ScenarioOptions& o) {
   std::vector<std::string> overrides = o.overrides;
   if (o.seed) overrides.push_back("simulation.seed=" + std::to_string(*o.seed));
+  if (is_stream(o.scenario)) {
+    std::ifstream in(o.scenario, std::ios::binary);
+    std::string text;
+    if (!in) throw InputError(SourcePos{o.scenario, 0}, "", "cannot be opened for reading");
+    if (!read_toml_text(in, text)) {
+      throw InputError(SourcePos{o.scenario, 0}, "",
+                       "larger than " + std::to_string(max_toml_bytes >> 20) +
+                           " MiB, not a scenario file");
+    }
+    return load_scenario_text(text, o.scenario, parameter_specs(), event_specs(), overrides);
+  }
   return load_scenario(o.scenario, parameter_specs(), event_specs(), overrides);
 }
 
@@ -106,7 +133,7 @@ struct RunOptions {
 };
 
 int run_command(const ScenarioOptions& so, const RunOptions& o) {
-  if (batch::is_batch_file(so.scenario)) {
+  if (is_batch(so.scenario)) {
     throw InputError(so.scenario + ": a batch file, not a scenario; run it with `minesim batch " +
                      so.scenario + " -o DIR`");
   }
@@ -160,7 +187,7 @@ int run_command(const ScenarioOptions& so, const RunOptions& o) {
 int check_batch_command(const std::string& path);
 
 int check_command(const ScenarioOptions& so) {
-  if (batch::is_batch_file(so.scenario)) {
+  if (is_batch(so.scenario)) {
     if (!so.overrides.empty() || so.seed) {
       throw InputError(so.scenario + ": --set and --seed apply to scenarios; a batch file "
                                      "lists its own overrides and seeds");

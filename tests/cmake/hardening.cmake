@@ -20,10 +20,10 @@ set_tests_properties(bad_input_run bad_input_batch PROPERTIES
                      LABELS "integration;hardening" TIMEOUT 900)
 
 # Faults: signals during runs and batches, run files truncated on disk, an output folder
-# that takes no files, a full disk, the memory guard. full_disk mounts a tmpfs and is
-# skipped (exit 77) where that is not allowed.
+# that takes no files, a full disk, the memory guard, an empty scenario, a scenario read
+# from a pipe. full_disk mounts a tmpfs and is skipped (exit 77) where that is not allowed.
 foreach(case sigterm_run second_signal sigterm_batch_resume truncated_run_file
-             unwritable_output full_disk dev_full allow_large empty_scenario)
+             unwritable_output full_disk dev_full allow_large empty_scenario scenario_from_pipe)
   add_test(NAME faults_${case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/faults.sh ${MINESIM_EXE} ${case}
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})

@@ -230,6 +230,22 @@ EOF
   # So are Windows line endings and a byte-order mark.
   "$exe" check tests/data/edge/crlf_bom.toml >/dev/null || fail "CRLF and a BOM are refused"
   ;;
+scenario_from_pipe)
+  # A scenario read from a pipe (/dev/stdin, a shell's <(...)) is read once, by the loader:
+  # nothing may consume it first and leave the loader an empty file (all defaults).
+  out=$(printf '[simulation]\nsteps = 7\n' | "$exe" check /dev/stdin)
+  [[ $out == *"steps 7"* ]] || fail "check /dev/stdin did not load the piped scenario: $out"
+  printf '[simulation]\nsteps = 5\n[households]\ncount = 100\n[region]\nvillages = 4\n' |
+    "$exe" run /dev/stdin -o "$tmp/pipe.h5" --quiet
+  [ "$("$py" -c "import h5py,sys; print(h5py.File(sys.argv[1]).attrs['steps'])" "$tmp/pipe.h5")" = 5 ] ||
+    fail "run /dev/stdin did not run the piped scenario"
+  rc=0
+  printf 'scenario = "x.toml"\nreplicates = 1\nseed = 1\n' |
+    "$exe" run /dev/stdin -o "$tmp/batch.h5" 2>"$tmp/err" || rc=$?
+  [ "$rc" -eq 2 ] || fail "exit $rc for a batch file on a pipe, expected 2"
+  one_line "$tmp/err"
+  grep -q "batch file" "$tmp/err" || fail "message: $(cat "$tmp/err")"
+  ;;
 *)
   fail "unknown case $case_name"
   ;;
