@@ -139,34 +139,45 @@ std::string resolved_toml(const LoadedScenario& scenario, std::span<const Parame
                     "# overrides. Loading this file alone reproduces the run's parameters.\n";
 
   // Values come from the scenario by key, so a spec table and a scenario built from
-  // different tables still produce a document that names what it writes.
-  auto value_of = [&](const ParameterSpec& spec) -> const Value& {
-    return scenario.values.at(scenario.index_of(spec.key));
+  // different tables still produce a document that names what it writes. When both come
+  // from one table (always, in minesim) the key is at the same index, and no search is made.
+  auto value_of = [&](std::size_t i) -> const Value& {
+    const std::string& key = specs[i].key;
+    if (i < scenario.keys.size() && scenario.keys[i] == key) return scenario.values[i];
+    return scenario.values.at(scenario.index_of(key));
   };
+
+  // Each spec's table and name, split once; tables in the order the spec table first
+  // mentions them, keys in spec order within.
+  std::vector<std::pair<std::string, std::string>> split;
+  split.reserve(specs.size());
+  std::vector<std::string> tables;
+  std::vector<std::vector<std::size_t>> members;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    split.push_back(split_key(specs[i].key));
+    const std::string& table = split.back().first;
+    if (table.empty()) continue;
+    const auto t = static_cast<std::size_t>(std::find(tables.begin(), tables.end(), table) -
+                                            tables.begin());
+    if (t == tables.size()) {
+      tables.push_back(table);
+      members.emplace_back();
+    }
+    members[t].push_back(i);
+  }
 
   // Top-level keys must precede the first [table] header or TOML would put them in it.
   bool any_top = false;
-  for (const auto& spec : specs) {
-    const auto [table, name] = split_key(spec.key);
-    if (!table.empty()) continue;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (!split[i].first.empty()) continue;
     if (!any_top) out += "\n";
     any_top = true;
-    out += line_for(name, value_of(spec), spec.unit);
+    out += line_for(split[i].second, value_of(i), specs[i].unit);
   }
-
-  // Tables in the order the spec table first mentions them, keys in spec order within.
-  std::vector<std::string> tables;
-  for (const auto& spec : specs) {
-    const auto table = split_key(spec.key).first;
-    if (table.empty()) continue;
-    if (std::find(tables.begin(), tables.end(), table) == tables.end()) tables.push_back(table);
-  }
-  for (const auto& table : tables) {
-    out += "\n[" + key_text(table) + "]\n";
-    for (const auto& spec : specs) {
-      const auto [t, name] = split_key(spec.key);
-      if (t == table) out += line_for(name, value_of(spec), spec.unit);
-    }
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    out += "\n[" + key_text(tables[t]) + "]\n";
+    for (const std::size_t i : members[t])
+      out += line_for(split[i].second, value_of(i), specs[i].unit);
   }
 
   for (const auto& event : scenario.events) {
