@@ -63,6 +63,7 @@ if(MINESIM_FUZZ)
   endif()
   add_executable(minesim_fuzz_loader
     tests/fuzz/loader_fuzz.cpp
+    tests/fuzz/loader_harness.cpp
     src/scenario/loader.cpp
     src/scenario/nearest_key.cpp
     src/scenario/resolved_toml.cpp

@@ -12,10 +12,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <tuple>
 #include <utility>
 
@@ -29,8 +31,9 @@ namespace fs = std::filesystem;
 /// way that matters; a value far from theirs keeps the purposes visibly apart.
 constexpr auto replicate_seed_stream = Stream::batch_replicate_seed;
 constexpr std::uint64_t seed_mask = (std::uint64_t{1} << 53) - 1;
-constexpr std::int64_t max_replicates = 100000;
-constexpr std::size_t max_runs = 1000000;
+constexpr std::int64_t max_replicates = BatchLimits::max_replicates;
+constexpr std::size_t max_runs = BatchLimits::max_runs;
+constexpr std::string_view set_prefix = "--set: ";
 
 const std::vector<std::string> top_level_keys{"description", "scenario", "replicates", "seed",
                                               "set",         "grid",     "arms"};
@@ -157,11 +160,7 @@ std::optional<Value> scalar(const toml::value& v) {
 }
 
 /// A key with its values: one value for a [set] entry, the list for a grid entry.
-struct Entry {
-  std::string key;
-  std::string field;
-  std::vector<Override> values;
-};
+using Entry = GridKey;
 
 /// The leaves of a [set] or [grid] table as dotted keys, in document order. TOML's dotted
 /// keys (`influence.epsilon = 0.1`), sub-tables and quoted keys ("influence.epsilon") all
@@ -259,20 +258,66 @@ std::string last_component(const std::string& key) {
   return dot == std::string::npos ? key : key.substr(dot + 1);
 }
 
-/// Every combination of the grids' values, the first key varying slowest.
-std::vector<std::vector<const Override*>> grid_points(const std::vector<const Entry*>& keys) {
-  std::vector<std::vector<const Override*>> points{{}};
-  for (const Entry* entry : keys) {
-    std::vector<std::vector<const Override*>> next;
-    for (const auto& point : points) {
-      for (const Override& value : entry->values) {
-        next.push_back(point);
-        next.back().push_back(&value);
+/// Key `k` of the grid that group's arms cross: its own grid, then the top-level [grid].
+const GridKey& grid_key(const BatchFile& batch, const ArmGroup& group, std::size_t k) {
+  return k < group.grid.size() ? group.grid[k] : batch.grid[k - group.grid.size()];
+}
+
+/// The group of arm `index` and the position of its value in each of the group's grid lists
+/// (the last key varies fastest).
+std::pair<const ArmGroup*, std::vector<std::size_t>> locate(const BatchFile& batch,
+                                                            std::size_t index) {
+  if (index >= batch.arm_count) {
+    throw std::out_of_range("arm " + std::to_string(index) + " of a batch of " +
+                            std::to_string(batch.arm_count));
+  }
+  const auto after =
+      std::upper_bound(batch.groups.begin(), batch.groups.end(), index,
+                       [](std::size_t i, const ArmGroup& g) { return i < g.first_arm; });
+  const ArmGroup& group = *std::prev(after);
+  std::vector<std::size_t> point(group.grid.size() + batch.grid.size());
+  std::size_t rest = index - group.first_arm;
+  for (std::size_t k = point.size(); k-- > 0;) {
+    const std::size_t n = grid_key(batch, group, k).values.size();
+    point[k] = rest % n;
+    rest /= n;
+  }
+  return {&group, std::move(point)};
+}
+
+/// Two arms may not share an id, since runs are files named by it. Ids are compared by a
+/// 64-bit hash first (16 bytes an arm, not the ids themselves); equal hashes are compared
+/// in full. The error names the first arm, in arm order, whose id an earlier arm has.
+void check_unique_ids(const BatchFile& batch) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> hashes;
+  hashes.reserve(batch.arm_count);
+  for (std::size_t i = 0; i < batch.arm_count; ++i)
+    hashes.emplace_back(std::hash<std::string>{}(sanitize_id(batch.arm_name(i))), i);
+  std::sort(hashes.begin(), hashes.end());
+  std::optional<std::pair<std::size_t, std::size_t>> first; // (earlier, later)
+  for (std::size_t i = 0; i < hashes.size();) {
+    std::size_t j = i + 1;
+    while (j < hashes.size() && hashes[j].first == hashes[i].first)
+      ++j;
+    // Within a run of equal hashes, the later of the earliest pair with equal ids.
+    for (std::size_t b = i + 1; b < j; ++b) {
+      const std::string id = sanitize_id(batch.arm_name(hashes[b].second));
+      for (std::size_t a = i; a < b; ++a) {
+        if (sanitize_id(batch.arm_name(hashes[a].second)) != id) continue;
+        if (!first || hashes[b].second < first->second) {
+          first = std::pair{hashes[a].second, hashes[b].second};
+        }
+        break;
       }
     }
-    points = std::move(next);
+    i = j;
   }
-  return points;
+  if (!first) return;
+  const ArmSpec earlier = batch.arm(first->first);
+  const ArmSpec later = batch.arm(first->second);
+  fail(later.pos, "arms",
+       "two arms have the id '" + later.id + "' (\"" + earlier.name + "\" and \"" + later.name +
+           "\"); give arms names that differ in letters, digits, '.', '_' or '-'");
 }
 
 std::int64_t read_integer(const toml::value& doc, const std::string& key, std::int64_t min,
@@ -294,6 +339,22 @@ std::int64_t read_integer(const toml::value& doc, const std::string& key, std::i
 std::uint64_t replicate_seed(std::uint64_t batch_seed, std::int64_t replicate) {
   const CounterRng rng(batch_seed, replicate_seed_stream, 0, static_cast<std::uint64_t>(replicate));
   return rng.bits(0) & seed_mask;
+}
+
+[[noreturn]] void rethrow_placed(const InputError& e, std::span<const Override> overrides,
+                                 const std::string& context) {
+  const std::string what = e.what();
+  if (what.rfind(set_prefix, 0) == 0) {
+    const std::string rest = what.substr(set_prefix.size());
+    // The last override of a key is the one in effect, and the one the loader judged last.
+    for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
+      const std::string head = it->key + ": ";
+      if (rest.rfind(head, 0) == 0) {
+        throw InputError(it->pos, it->field, rest.substr(head.size()));
+      }
+    }
+  }
+  throw InputError(what + context);
 }
 
 std::string sanitize_id(std::string_view name) {
@@ -329,7 +390,8 @@ bool is_batch_file(const std::string& path) {
   }
 }
 
-BatchFile read_batch_file(const std::string& path) {
+BatchFile read_batch_file(const std::string& path, const ValueChecker& check_value,
+                          const BatchLimits& limits) {
   BatchFile batch;
   batch.path = path;
   batch.text = read_text(path);
@@ -420,69 +482,113 @@ BatchFile read_batch_file(const std::string& path) {
     for (const Entry& e : entries)
       if (varied_seen.insert(e.key).second) batch.varied_keys.push_back(e.key);
   };
+  for (const Entry& e : common)
+    batch.common.push_back(e.values.front());
 
-  // Count the grid points before making them: a few short grids multiply into billions.
+  // Count the grid points without making them: a few short grids multiply into billions.
+  // Counts saturate just above the run limit, so the products cannot overflow.
   std::size_t arm_count = 0;
-  for (const WrittenArm& w : written) {
-    std::size_t points = 1;
-    for (const auto* grid : {&w.grid, &top_grid})
-      for (const Entry& e : *grid)
-        points = points > max_runs / e.values.size() ? max_runs + 1 : points * e.values.size();
-    arm_count = std::min(arm_count + points, max_runs + 1);
+  for (WrittenArm& w : written) {
+    note_varied(w.set);
+    note_varied(w.grid);
+    ArmGroup group;
+    group.name = std::move(w.name);
+    group.pos = w.pos;
+    for (Entry& e : w.set)
+      group.set.push_back(std::move(e.values.front()));
+    group.grid = std::move(w.grid);
+    group.first_arm = arm_count;
+    const std::vector<Entry>& own_grid = group.grid;
+    for (const auto* grid : {&own_grid, &top_grid}) {
+      for (const Entry& e : *grid) {
+        group.arm_count = group.arm_count > max_runs / e.values.size()
+                              ? max_runs + 1
+                              : group.arm_count * e.values.size();
+      }
+    }
+    arm_count = std::min(arm_count + group.arm_count, max_runs + 1);
+    batch.groups.push_back(std::move(group));
   }
-  if (arm_count > max_runs / static_cast<std::size_t>(batch.replicates)) {
+  note_varied(top_grid);
+  batch.grid = top_grid;
+
+  // Every value as written, once: first each key with its first value, before the arms are
+  // counted (so a misspelt key in a huge grid is named, not the size), then, within the
+  // limits, the other values of each list.
+  const auto check_one = [&](const Override& o) {
+    try {
+      check_value(o.assignment());
+    } catch (const InputError& e) {
+      rethrow_placed(e, std::span(&o, 1), " (" + o.field + " of " + path + ")");
+    }
+  };
+  const auto check_values = [&](bool firsts) {
+    const auto check_list = [&](const std::vector<Override>& values) {
+      for (std::size_t i = firsts ? 0 : 1; i < (firsts ? 1 : values.size()); ++i)
+        check_one(values[i]);
+    };
+    for (const Override& o : batch.common)
+      if (firsts) check_one(o);
+    for (const ArmGroup& group : batch.groups) {
+      for (const Override& o : group.set)
+        if (firsts) check_one(o);
+      for (const GridKey& key : group.grid)
+        check_list(key.values);
+    }
+    for (const GridKey& key : batch.grid)
+      check_list(key.values);
+  };
+  check_values(true);
+
+  const auto replicates = static_cast<std::size_t>(batch.replicates);
+  if (arm_count > max_runs / replicates) {
     fail(SourcePos{path, 0}, "arms",
          (arm_count > max_runs ? "more than " + std::to_string(max_runs)
                                : std::to_string(arm_count)) +
              " arms x " + std::to_string(batch.replicates) + " replicates is more than " +
              std::to_string(max_runs) + " runs");
   }
-
-  std::map<std::string, const ArmSpec*> ids;
-  for (const WrittenArm& w : written) {
-    note_varied(w.set);
-    note_varied(w.grid);
-    std::vector<const Entry*> grid_keys;
-    for (const Entry& e : w.grid)
-      grid_keys.push_back(&e);
-    for (const Entry& e : top_grid)
-      grid_keys.push_back(&e);
-
-    for (const auto& point : grid_points(grid_keys)) {
-      ArmSpec arm;
-      arm.name = w.name;
-      arm.pos = point.empty() ? w.pos : point.back()->pos;
-      for (const Entry& e : common)
-        arm.overrides.push_back(e.values.front());
-      for (const Entry& e : w.set)
-        arm.overrides.push_back(e.values.front());
-      for (const Override* o : point) {
-        arm.overrides.push_back(*o);
-        const std::string part = last_component(o->key) + "-" + name_text(o->value);
-        arm.name += (arm.name.empty() ? "" : "_") + part;
-      }
-      if (arm.name.empty()) arm.name = "base";
-      arm.id = sanitize_id(arm.name);
-      batch.arms.push_back(std::move(arm));
-    }
-  }
-  note_varied(top_grid);
-
-  for (std::size_t a = 0; a < batch.arms.size(); ++a) {
-    const ArmSpec& arm = batch.arms[a];
-    const auto [it, inserted] = ids.emplace(arm.id, &arm);
-    if (!inserted) {
-      fail(arm.pos, "arms",
-           "two arms have the id '" + arm.id + "' (\"" + it->second->name + "\" and \"" + arm.name +
-               "\"); give arms names that differ in letters, digits, '.', '_' or '-'");
-    }
-  }
-  if (batch.arms.size() * static_cast<std::size_t>(batch.replicates) > max_runs) {
+  if (arm_count > limits.max_arms) {
     fail(SourcePos{path, 0}, "arms",
-         std::to_string(batch.arms.size()) + " arms x " + std::to_string(batch.replicates) +
-             " replicates is more than " + std::to_string(max_runs) + " runs");
+         std::to_string(arm_count) + " arms is more than the limit of " +
+             std::to_string(limits.max_arms) +
+             ": planning loads the scenario once per arm, about 1 ms and 3 KiB each; make "
+             "the grid smaller or split it over several batch files, or raise the limit with "
+             "--max-arms " +
+             std::to_string(arm_count));
   }
+  batch.arm_count = arm_count;
+  check_values(false);
+  check_unique_ids(batch);
   return batch;
+}
+
+std::string BatchFile::arm_name(std::size_t index) const {
+  const auto [group, point] = locate(*this, index);
+  std::string name = group->name;
+  for (std::size_t k = 0; k < point.size(); ++k) {
+    const Override& o = grid_key(*this, *group, k).values[point[k]];
+    if (!name.empty()) name += '_';
+    name += last_component(o.key);
+    name += '-';
+    name += name_text(o.value);
+  }
+  return name.empty() ? "base" : name;
+}
+
+ArmSpec BatchFile::arm(std::size_t index) const {
+  const auto [group, point] = locate(*this, index);
+  ArmSpec arm;
+  arm.name = arm_name(index);
+  arm.id = sanitize_id(arm.name);
+  arm.pos = group->pos;
+  arm.overrides = common;
+  arm.overrides.insert(arm.overrides.end(), group->set.begin(), group->set.end());
+  for (std::size_t k = 0; k < point.size(); ++k) {
+    arm.overrides.push_back(grid_key(*this, *group, k).values[point[k]]);
+    arm.pos = arm.overrides.back().pos;
+  }
+  return arm;
 }
 
 } // namespace minesim::batch

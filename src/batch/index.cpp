@@ -31,7 +31,7 @@ IndexColumn parameter_column(const BatchPlan& plan, std::size_t k) {
   }
   if (any_string) {
     std::vector<std::string> values;
-    for (const PlannedRun& run : plan.runs) {
+    for (const PlannedRun& run : plan.runs()) {
       const Value& v = plan.arms[run.arm].values[k];
       values.push_back(std::holds_alternative<std::string>(v) ? std::get<std::string>(v)
                                                               : to_toml(v));
@@ -39,7 +39,7 @@ IndexColumn parameter_column(const BatchPlan& plan, std::size_t k) {
     column.values = std::move(values);
   } else if (all_int) {
     std::vector<std::int64_t> values;
-    for (const PlannedRun& run : plan.runs) {
+    for (const PlannedRun& run : plan.runs()) {
       const Value& v = plan.arms[run.arm].values[k];
       values.push_back(std::holds_alternative<bool>(v) ? (std::get<bool>(v) ? 1 : 0)
                                                        : std::get<std::int64_t>(v));
@@ -47,7 +47,7 @@ IndexColumn parameter_column(const BatchPlan& plan, std::size_t k) {
     column.values = std::move(values);
   } else {
     std::vector<double> values;
-    for (const PlannedRun& run : plan.runs) {
+    for (const PlannedRun& run : plan.runs()) {
       const Value& v = plan.arms[run.arm].values[k];
       values.push_back(std::holds_alternative<double>(v)
                            ? std::get<double>(v)
@@ -68,7 +68,7 @@ std::string read_error_record(const BatchFolder& folder, const std::string& id) 
 }
 
 IndexSummary write_batch_index(const BatchPlan& plan, const BatchFolder& folder) {
-  const std::size_t n = plan.runs.size();
+  const std::size_t n = plan.runs().size();
   IndexSummary summary;
   std::vector<std::string> ids, arms, statuses, messages;
   std::vector<std::int64_t> replicates, seeds;
@@ -78,7 +78,7 @@ IndexSummary write_batch_index(const BatchPlan& plan, const BatchFolder& folder)
   std::map<std::string, std::pair<std::string, std::string>> final_docs;
   IndexContents contents;
 
-  for (const PlannedRun& run : plan.runs) {
+  for (const PlannedRun& run : plan.runs()) {
     ids.push_back(run.id);
     arms.push_back(plan.arms[run.arm].name);
     replicates.push_back(run.replicate);

@@ -17,7 +17,6 @@ namespace minesim::batch {
 namespace {
 
 constexpr std::int64_t plan_version = 1;
-constexpr std::string_view set_prefix = "--set: ";
 
 /// FNV-1a, 64 bits: a stable fingerprint of text (std::hash may differ between builds).
 std::string fingerprint(const std::string& text) {
@@ -42,25 +41,6 @@ std::string without_seed_line(const std::string& resolved) {
     out += line + "\n";
   }
   return out;
-}
-
-/// An InputError from loading the scenario with an arm's overrides, placed at the batch
-/// file's line of the override it names. Errors about the scenario itself keep its file and
-/// line and say which arm was being loaded.
-[[noreturn]] void rethrow_placed(const InputError& e, const ArmSpec& arm) {
-  const std::string what = e.what();
-  if (what.rfind(set_prefix, 0) == 0) {
-    const std::string rest = what.substr(set_prefix.size());
-    // The last override of a key is the one in effect, and the one the loader judged last.
-    for (auto it = arm.overrides.rbegin(); it != arm.overrides.rend(); ++it) {
-      const std::string head = it->key + ": ";
-      if (rest.rfind(head, 0) == 0) {
-        throw InputError(it->pos, it->field, rest.substr(head.size()));
-      }
-    }
-  }
-  throw InputError(what + " (loading the scenario for arm \"" + arm.name + "\" of " + arm.pos.file +
-                   ")");
 }
 
 std::string toml_string(const std::string& s) {
@@ -95,13 +75,6 @@ void lay_out_runs(BatchPlan& plan) {
   plan.seeds.clear();
   for (std::int64_t r = 0; r < plan.replicates; ++r)
     plan.seeds.push_back(replicate_seed(plan.seed, r));
-  plan.runs.clear();
-  for (std::size_t a = 0; a < plan.arms.size(); ++a) {
-    for (std::int64_t r = 0; r < plan.replicates; ++r) {
-      plan.runs.push_back(PlannedRun{plan.runs.size(), run_id(plan.arms[a].id, r, plan.replicates),
-                                     a, r, plan.seeds[static_cast<std::size_t>(r)]});
-    }
-  }
 }
 
 std::int64_t parse_int(const std::string& text, bool& ok) {
@@ -112,6 +85,26 @@ std::int64_t parse_int(const std::string& text, bool& ok) {
 }
 
 } // namespace
+
+std::size_t RunList::size() const {
+  return plan_->arms.size() * static_cast<std::size_t>(plan_->replicates);
+}
+
+PlannedRun RunList::operator[](std::size_t index) const {
+  const auto replicates = static_cast<std::size_t>(plan_->replicates);
+  const std::size_t arm = index / replicates;
+  const auto replicate = static_cast<std::int64_t>(index % replicates);
+  return PlannedRun{index, run_id(plan_->arms[arm].id, replicate, plan_->replicates), arm,
+                    replicate, plan_->seeds[static_cast<std::size_t>(replicate)]};
+}
+
+PlannedRun RunList::at(std::size_t index) const {
+  if (index >= size()) {
+    throw std::out_of_range("run " + std::to_string(index) + " of a plan of " +
+                            std::to_string(size()));
+  }
+  return (*this)[index];
+}
 
 std::vector<std::string> BatchPlan::overrides_of(const PlannedRun& run) const {
   std::vector<std::string> out = arms.at(run.arm).overrides;
@@ -128,20 +121,25 @@ BatchPlan make_plan(const BatchFile& file, const ArmChecker& check) {
   plan.replicates = file.replicates;
   plan.seed = file.seed;
   plan.varied_keys = file.varied_keys;
+  plan.arms.reserve(file.arm_count);
   const std::string first_seed = "simulation.seed=" + std::to_string(replicate_seed(file.seed, 0));
-  for (const ArmSpec& spec : file.arms) {
+  std::vector<std::string> with_seed;
+  for (std::size_t a = 0; a < file.arm_count; ++a) {
+    const ArmSpec spec = file.arm(a);
     PlannedArm arm;
     arm.name = spec.name;
     arm.id = spec.id;
     for (const Override& o : spec.overrides)
       arm.overrides.push_back(o.assignment());
-    std::vector<std::string> with_seed = arm.overrides;
+    with_seed = arm.overrides;
     with_seed.push_back(first_seed);
     ArmCheck checked;
     try {
       checked = check(with_seed, plan.varied_keys);
     } catch (const InputError& e) {
-      rethrow_placed(e, spec);
+      rethrow_placed(e, spec.overrides,
+                     " (loading the scenario for arm \"" + spec.name + "\" of " + spec.pos.file +
+                         ")");
     }
     arm.values = std::move(checked.values);
     arm.fingerprint = fingerprint(without_seed_line(checked.resolved_text));
@@ -228,10 +226,10 @@ BatchPlan read_plan_toml(const std::string& text, const std::string& path) {
     why = why.substr(0, why.find('\n'));
     throw InputError(SourcePos{path, 0}, "", "not a batch plan written by minesim (" + why + ")");
   }
-  // A batch file allows at most 100000 replicates and 1000000 runs (batch_file.cpp); a plan
+  // A batch file allows at most 100000 replicates and 1000000 runs (BatchLimits); a plan
   // beyond them is damaged, and laying out its runs could exhaust memory.
-  constexpr std::int64_t most_replicates = 100000;
-  constexpr std::size_t most_runs = 1000000;
+  constexpr std::int64_t most_replicates = BatchLimits::max_replicates;
+  constexpr std::size_t most_runs = BatchLimits::max_runs;
   if (plan.replicates < 1 || plan.replicates > most_replicates ||
       plan.arms.size() > most_runs / static_cast<std::size_t>(plan.replicates) ||
       plan.varied_info.size() != plan.varied_keys.size()) {

@@ -90,7 +90,7 @@ std::vector<std::size_t> runs_to_do(const BatchPlan& plan, const BatchFolder& fo
                                     const Shard& shard, std::size_t& selected) {
   std::vector<std::size_t> todo;
   selected = 0;
-  for (const PlannedRun& run : plan.runs) {
+  for (const PlannedRun& run : plan.runs()) {
     if (!shard.contains(run)) continue;
     ++selected;
     if (run_file_state(folder.run_file(run.id)) == RunFileState::complete) {
@@ -170,7 +170,7 @@ void conclude(const BatchPlan& plan, const BatchFolder& folder, const RunnerOpti
   if (options.shard.count == 1) {
     outcome.index = write_batch_index(plan, folder);
     outcome.index_written = true;
-    const bool all_complete = outcome.index.complete == plan.runs.size();
+    const bool all_complete = outcome.index.complete == plan.runs().size();
     outcome.exit_code = all_complete ? exit_ok : exit_some_failed;
     return;
   }
@@ -220,7 +220,7 @@ BatchOutcome run_batch(const BatchPlan& plan, const RunnerOptions& options,
 
   BatchOutcome outcome;
   outcome.reports = root;
-  outcome.planned = plan.runs.size();
+  outcome.planned = plan.runs().size();
   outcome.ranks = mpi == nullptr ? 1 : mpi->size();
 
   // Rank 0 alone prepares the folder and decides what is left, so no two processes ever
@@ -288,7 +288,7 @@ BatchOutcome run_batch(const BatchPlan& plan, const RunnerOptions& options,
       for (int w = 0; w < outcome.workers; ++w) {
         workers.emplace_back([&] {
           while (const std::optional<std::size_t> i = queue.take()) {
-            const PlannedRun& run = plan.runs[*i];
+            const PlannedRun run = plan.runs()[*i];
             progress.started();
             note(run, execute(plan, folder, run, outcome.threads, options.stop, function), 0);
           }
@@ -304,7 +304,7 @@ BatchOutcome run_batch(const BatchPlan& plan, const RunnerOptions& options,
             return i ? static_cast<std::int64_t>(*i) : -1;
           },
           [&](std::int64_t index, std::int64_t code, int rank) {
-            const PlannedRun& run = plan.runs.at(static_cast<std::size_t>(index));
+            const PlannedRun run = plan.runs().at(static_cast<std::size_t>(index));
             const auto run_status = static_cast<RunStatus>(code);
             const std::string message =
                 run_status == RunStatus::failed ? read_error_record(folder, run.id) : "";
@@ -319,7 +319,7 @@ BatchOutcome run_batch(const BatchPlan& plan, const RunnerOptions& options,
         while (true) {
           const std::int64_t next = mpi->request(finished, code);
           if (next < 0) break;
-          const PlannedRun& run = plan.runs.at(static_cast<std::size_t>(next));
+          const PlannedRun run = plan.runs().at(static_cast<std::size_t>(next));
           const RunOutcome o = execute(plan, folder, run, outcome.threads, options.stop, function);
           finished = next;
           code = static_cast<std::int64_t>(o.status);

@@ -184,15 +184,15 @@ int run_command(const ScenarioOptions& so, const RunOptions& o) {
   return exit_ok;
 }
 
-int check_batch_command(const std::string& path);
+int check_batch_command(const std::string& path, const batch::BatchLimits& limits);
 
-int check_command(const ScenarioOptions& so) {
+int check_command(const ScenarioOptions& so, const batch::BatchLimits& limits) {
   if (is_batch(so.scenario)) {
     if (!so.overrides.empty() || so.seed) {
       throw InputError(so.scenario + ": --set and --seed apply to scenarios; a batch file "
                                      "lists its own overrides and seeds");
     }
-    return check_batch_command(so.scenario);
+    return check_batch_command(so.scenario, limits);
   }
   const LoadedScenario scenario = load(so);
   const Parameters params = parameters_from(scenario);
@@ -266,6 +266,7 @@ struct BatchOptions {
   std::optional<std::string> shard;
   bool quiet = false;
   bool allow_large = false;
+  batch::BatchLimits limits;
 };
 
 int batch_command(const BatchOptions& o) {
@@ -285,7 +286,7 @@ int batch_command(const BatchOptions& o) {
     } else if (const auto from_slurm = batch::shard_from_environment(environment)) {
       shard = *from_slurm;
     }
-    plan = cli::plan_batch(o.batch_file);
+    plan = cli::plan_batch(batch::read_batch_file(o.batch_file, cli::check_value, o.limits));
     if (!o.allow_large) check_batch_memory(*plan);
   } catch (...) {
     error = std::current_exception();
@@ -360,10 +361,10 @@ int merge_command(const std::string& dir, bool quiet) {
   const batch::IndexSummary summary = batch::write_batch_index(plan, folder);
   if (!quiet) {
     std::cerr << "minesim: wrote " << folder.index() << ": " << summary.complete << " of "
-              << plan.runs.size() << " runs complete, " << summary.failed << " failed, "
+              << plan.runs().size() << " runs complete, " << summary.failed << " failed, "
               << summary.missing << " missing\n";
   }
-  if (summary.complete == plan.runs.size()) return exit_ok;
+  if (summary.complete == plan.runs().size()) return exit_ok;
   if (summary.missing > 0) {
     std::cerr << "minesim: " << summary.missing << " runs have not run ("
               << id_list(summary.missing_ids)
@@ -396,33 +397,37 @@ int compare_command(const CompareOptions& o) {
   return exit_ok;
 }
 
-int check_batch_command(const std::string& path) {
-  const batch::BatchFile file = batch::read_batch_file(path);
-  const batch::BatchPlan plan = batch::make_plan(
-      file, [&file](std::span<const std::string> overrides, std::span<const std::string> keys) {
-        return cli::check_arm(file.scenario, overrides, keys);
-      });
-  std::cout << "# " << path << ": valid batch of " << plan.runs.size() << " runs ("
+int check_batch_command(const std::string& path, const batch::BatchLimits& limits) {
+  const batch::BatchFile file = batch::read_batch_file(path, cli::check_value, limits);
+  const batch::BatchPlan plan = cli::plan_batch(file);
+  std::cout << "# " << path << ": valid batch of " << plan.runs().size() << " runs ("
             << plan.arms.size() << " arms x " << plan.replicates << " replicates)\n";
   if (!plan.description.empty()) std::cout << "# " << plan.description << "\n";
   std::cout << "# scenario " << plan.scenario << ", batch seed " << plan.seed << "\n";
   std::string common;
-  for (const batch::Override& o : file.arms.front().overrides)
-    if (o.field.rfind("set.", 0) == 0) common += " " + o.assignment();
+  for (const batch::Override& o : file.common)
+    common += " " + o.assignment();
   if (!common.empty()) std::cout << "# every run:" << common << "\n";
   std::cout << "# arms (run ids <arm>_r000 to "
             << batch::run_id("<arm>", plan.replicates - 1, plan.replicates) << "):\n";
+  // A long list says little more than its first lines; the totals below cover every arm.
+  constexpr std::size_t arms_listed = 40;
   batch::RunNeeds largest;
   double output_total = 0.0;
   double core_seconds_total = 0.0;
   std::size_t id_width = 0;
-  for (const batch::PlannedArm& arm : plan.arms)
-    id_width = std::max(id_width, arm.id.size());
-  for (const batch::PlannedArm& arm : plan.arms) {
-    std::cout << "#   " << arm.id << std::string(id_width - arm.id.size(), ' ');
-    for (std::size_t k = 0; k < plan.varied_keys.size(); ++k)
-      std::cout << "  " << plan.varied_keys[k] << "=" << to_toml(arm.values[k]);
-    std::cout << "\n";
+  for (std::size_t a = 0; a < plan.arms.size() && a < arms_listed; ++a)
+    id_width = std::max(id_width, plan.arms[a].id.size());
+  for (std::size_t a = 0; a < plan.arms.size(); ++a) {
+    const batch::PlannedArm& arm = plan.arms[a];
+    if (a < arms_listed) {
+      std::cout << "#   " << arm.id << std::string(id_width - arm.id.size(), ' ');
+      for (std::size_t k = 0; k < plan.varied_keys.size(); ++k)
+        std::cout << "  " << plan.varied_keys[k] << "=" << to_toml(arm.values[k]);
+      std::cout << "\n";
+    } else if (a == arms_listed) {
+      std::cout << "#   ... and " << plan.arms.size() - arms_listed << " more arms\n";
+    }
     largest.memory_bytes = std::max(largest.memory_bytes, arm.needs.memory_bytes);
     largest.output_bytes = std::max(largest.output_bytes, arm.needs.output_bytes);
     largest.core_seconds = std::max(largest.core_seconds, arm.needs.core_seconds);
@@ -436,7 +441,7 @@ int check_batch_command(const std::string& path) {
   std::cout << (plan.seeds.size() > 4 ? " ...\n" : "\n");
   const int cores = batch::available_cores();
   const auto [workers, threads] =
-      batch::choose_workers_threads(plan.runs.size(), cores, std::nullopt, std::nullopt);
+      batch::choose_workers_threads(plan.runs().size(), cores, std::nullopt, std::nullopt);
   // Runs take whole cores; with fewer runs than cores, a run's threads share out the rest
   // (perfect speed-up assumed, so this is a lower bound).
   const double wall = core_seconds_total / static_cast<double>(workers * threads);
@@ -483,6 +488,15 @@ int main(int argc, char** argv) {
       "check", "validate a scenario (print its resolved parameters and resource estimates) or a "
                "batch file (print its arms, runs and estimates of time, memory and output)");
   add_scenario_options(check);
+  batch::BatchLimits limits;
+  const auto add_max_arms = [&limits](CLI::App* cmd) {
+    cmd->add_option("--max-arms", limits.max_arms,
+                    "largest number of arms a batch file may make (default " +
+                        std::to_string(batch::BatchLimits::default_max_arms) +
+                        "; each arm is validated before anything runs)")
+        ->check(CLI::Range(std::size_t{1}, batch::BatchLimits::max_runs));
+  };
+  add_max_arms(check);
 
   CLI::App* params = app.add_subcommand("params", "print the parameter dictionary (Markdown)");
 
@@ -503,6 +517,7 @@ int main(int argc, char** argv) {
   batch_cmd->add_flag("--quiet", bo.quiet, "report failures and errors only");
   batch_cmd->add_flag("--allow-large", bo.allow_large,
                       "run even when a run's estimated memory exceeds the memory available");
+  add_max_arms(batch_cmd);
 
   std::string merge_dir;
   bool merge_quiet = false;
@@ -532,12 +547,15 @@ int main(int argc, char** argv) {
 
   try {
     if (run->parsed()) return run_command(so, ro);
-    if (check->parsed()) return check_command(so);
+    if (check->parsed()) return check_command(so, limits);
     if (params->parsed()) {
       std::cout << parameter_dictionary_markdown();
       return exit_ok;
     }
-    if (batch_cmd->parsed()) return batch_command(bo);
+    if (batch_cmd->parsed()) {
+      bo.limits = limits;
+      return batch_command(bo);
+    }
     if (merge->parsed()) return merge_command(merge_dir, merge_quiet);
     if (compare->parsed()) return compare_command(co);
   } catch (const InputError& e) {

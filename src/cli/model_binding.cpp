@@ -142,8 +142,12 @@ batch::ArmCheck check_arm(const std::string& scenario, std::span<const std::stri
   return check;
 }
 
-batch::BatchPlan plan_batch(const std::string& path) {
-  const batch::BatchFile file = batch::read_batch_file(path);
+void check_value(const std::string& assignment) {
+  static const OverrideChecker checker(parameter_specs(), event_specs());
+  checker(assignment);
+}
+
+batch::BatchPlan plan_batch(const batch::BatchFile& file) {
   return batch::make_plan(
       file, [&file](std::span<const std::string> overrides, std::span<const std::string> keys) {
         return check_arm(file.scenario, overrides, keys);

@@ -20,8 +20,11 @@ namespace minesim::cli {
                                         std::span<const std::string> overrides,
                                         std::span<const std::string> varied_keys);
 
-/// Read a batch file and validate every arm.
-[[nodiscard]] batch::BatchPlan plan_batch(const std::string& path);
+/// Check one override on its own against the parameter table (key, type, range).
+void check_value(const std::string& assignment);
+
+/// Validate every arm of a batch file and lay out the runs.
+[[nodiscard]] batch::BatchPlan plan_batch(const batch::BatchFile& file);
 
 /// One run of a batch, in this process: what `minesim run SCENARIO --set ... -o OUT` does.
 /// `hdf5` serialises the file writing, since the serial HDF5 library is not thread-safe.

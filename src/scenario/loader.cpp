@@ -67,8 +67,9 @@ struct Layer {
 
 /// The files being loaded, outermost first, to detect `extends` cycles.
 struct ChainLink {
-  std::string identity; ///< canonical path: the same file under two spellings is one link
-  std::string name;     ///< the path as given or joined, for messages
+  std::string identity;  ///< canonical path: the same file under two spellings is one link
+  std::string name;      ///< the path as given or joined, for messages
+  std::size_t bytes = 0; ///< the file's size: all files of a chain are held at once
 };
 
 /// Where a file was asked for: the `extends` key that names it (absent for the top file).
@@ -381,7 +382,8 @@ const toml::value* field_of(const toml::value& table, const std::string& name) {
 
 /// The file's bytes. Failures name the file; for an `extends` target they are placed at
 /// the `extends` key that asked for it.
-std::string read_text(const std::string& path, const Origin* origin) {
+/// `budget` is what is left of max_toml_bytes after the files that extend this one.
+std::string read_text(const std::string& path, const Origin* origin, std::size_t budget) {
   auto failure = [&](const std::string& reason) {
     if (origin) {
       const std::string where = origin->target == path ? "" : " (looked for " + path + ")";
@@ -404,6 +406,10 @@ std::string read_text(const std::string& path, const Origin* origin) {
                   " MiB, not a scenario file");
   }
   if (in.bad()) throw failure("read error");
+  if (text.size() > budget) {
+    throw failure("the extends chain holds more than " + std::to_string(max_toml_bytes >> 20) +
+                  " MiB of TOML, more than any scenario needs");
+  }
   return text;
 }
 
@@ -438,7 +444,10 @@ std::string identity(const std::string& path) {
 
 // --- the loader --------------------------------------------------------------------------
 
-class Loader {
+} // namespace
+
+/// The loader proper, named so that OverrideChecker (loader.hpp) can hold one.
+class detail::Loader {
 public:
   Loader(std::span<const ParameterSpec> specs, std::span<const EventSpec> events)
       : specs_(specs), events_(events) {
@@ -462,8 +471,8 @@ public:
 
   /// `path` and everything it extends, validated; `text` receives the file's own text.
   Layer load_file(const std::string& path, const Origin* origin, std::vector<ChainLink>& chain,
-                  std::string* text) const {
-    std::string source = read_text(path, origin);
+                  std::string* text, std::size_t budget = max_toml_bytes) const {
+    std::string source = read_text(path, origin, budget);
     Layer layer = load_source(source, path, origin, chain);
     if (text) *text = std::move(source);
     return layer;
@@ -482,7 +491,7 @@ public:
 
     Layer layer;
     if (const toml::value* ext = field_of(doc, std::string(extends_key))) {
-      layer = load_base(*ext, path, chain);
+      layer = load_base(*ext, path, source.size(), chain);
     }
     walk(doc, "", path, layer);
     return layer;
@@ -547,7 +556,7 @@ private:
   }
 
   /// The layer `extends = ...` names, checked for cycles before it is read.
-  Layer load_base(const toml::value& ext, const std::string& path,
+  Layer load_base(const toml::value& ext, const std::string& path, std::size_t bytes,
                   std::vector<ChainLink>& chain) const {
     const SourcePos pos = pos_of(ext, path);
     const std::string key(extends_key);
@@ -555,7 +564,7 @@ private:
     const std::string target = ext.as_string().str;
     if (target.empty()) fail(pos, key, "expected a scenario file, got an empty string");
 
-    chain.push_back(ChainLink{identity(path), path});
+    chain.push_back(ChainLink{identity(path), path, bytes});
     const std::string base = resolve(path, target);
     const std::string base_id = identity(base);
     for (std::size_t i = 0; i < chain.size(); ++i) {
@@ -565,8 +574,19 @@ private:
         cycle += chain[j].name + " -> ";
       fail(pos, key, "circular extends: " + cycle + base);
     }
+    // Every file of a chain is held, parsed, until the chain is read: bound the chain's
+    // length and its total size as a single file's size is bounded.
+    if (chain.size() >= max_extends_depth) {
+      fail(pos, key,
+           "more than " + std::to_string(max_extends_depth) +
+               " files in the extends chain; extend a file with fewer layers");
+    }
     const Origin origin{pos, target};
-    Layer layer = load_file(base, &origin, chain, nullptr);
+    std::size_t held = 0;
+    for (const ChainLink& link : chain)
+      held += link.bytes;
+    Layer layer =
+        load_file(base, &origin, chain, nullptr, max_toml_bytes - std::min(held, max_toml_bytes));
     chain.pop_back();
     return layer;
   }
@@ -748,8 +768,10 @@ private:
   std::vector<std::string> actions_;        ///< event actions including "set"
 };
 
+namespace {
+
 /// The loaded scenario from the top file's layer: defaults filled in, then the overrides.
-LoadedScenario resolve_layer(const Loader& loader, Layer layer, std::string path,
+LoadedScenario resolve_layer(const detail::Loader& loader, Layer layer, std::string path,
                              std::string source, std::span<const ParameterSpec> specs,
                              std::span<const std::string> overrides) {
   LoadedScenario out;
@@ -782,18 +804,28 @@ LoadedScenario resolve_layer(const Loader& loader, Layer layer, std::string path
 LoadedScenario load_scenario(const std::string& path, std::span<const ParameterSpec> specs,
                              std::span<const EventSpec> events,
                              std::span<const std::string> overrides) {
-  const Loader loader(specs, events);
+  const detail::Loader loader(specs, events);
   std::vector<ChainLink> chain;
   std::string text;
   Layer layer = loader.load_file(path, nullptr, chain, &text);
   return resolve_layer(loader, std::move(layer), path, std::move(text), specs, overrides);
 }
 
+OverrideChecker::OverrideChecker(std::span<const ParameterSpec> specs,
+                                 std::span<const EventSpec> events)
+    : loader_(std::make_unique<const detail::Loader>(specs, events)) {}
+
+OverrideChecker::~OverrideChecker() = default;
+
+void OverrideChecker::operator()(const std::string& text) const {
+  (void)loader_->read_override(text);
+}
+
 LoadedScenario load_scenario_text(const std::string& text, const std::string& name,
                                   std::span<const ParameterSpec> specs,
                                   std::span<const EventSpec> events,
                                   std::span<const std::string> overrides) {
-  const Loader loader(specs, events);
+  const detail::Loader loader(specs, events);
   std::vector<ChainLink> chain;
   Layer layer = loader.load_source(text, name, nullptr, chain);
   return resolve_layer(loader, std::move(layer), name, text, specs, overrides);

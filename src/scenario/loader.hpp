@@ -6,6 +6,7 @@
 #include "src/scenario/parameter_spec.hpp"
 
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +47,28 @@ struct LoadedScenario {
                                                 std::span<const ParameterSpec> specs,
                                                 std::span<const EventSpec> events,
                                                 std::span<const std::string> overrides);
+
+namespace detail {
+class Loader;
+}
+
+/// Checks --set overrides ("section.key=value") one at a time, on their own: that the key
+/// is a parameter and the value has its type and is in its range. Rules between parameters
+/// need the whole scenario (load_scenario). Made once for a parameter table (the tables it
+/// indexes must outlive it), then cheap to call.
+class OverrideChecker {
+public:
+  OverrideChecker(std::span<const ParameterSpec> specs, std::span<const EventSpec> events);
+  ~OverrideChecker();
+  OverrideChecker(const OverrideChecker&) = delete;
+  OverrideChecker& operator=(const OverrideChecker&) = delete;
+
+  /// Throws InputError "--set: key: message", as load_scenario does for a bad override.
+  void operator()(const std::string& text) const;
+
+private:
+  std::unique_ptr<const detail::Loader> loader_;
+};
 
 /// Every parameter after defaults, `extends` and overrides, as a TOML document that
 /// loads back to the same values (tables in spec order, then the calendar).

@@ -157,8 +157,8 @@ std::string resolved_toml(const LoadedScenario& scenario, std::span<const Parame
     split.push_back(split_key(specs[i].key));
     const std::string& table = split.back().first;
     if (table.empty()) continue;
-    const auto t = static_cast<std::size_t>(std::find(tables.begin(), tables.end(), table) -
-                                            tables.begin());
+    const auto t =
+        static_cast<std::size_t>(std::find(tables.begin(), tables.end(), table) - tables.begin());
     if (t == tables.size()) {
       tables.push_back(table);
       members.emplace_back();

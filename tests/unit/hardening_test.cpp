@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -77,6 +78,18 @@ TEST(TomlNesting, IgnoresBracketsInStringsAndComments) {
             0u);
 }
 
+TEST(TomlValuesPerLine, RefusesALineOfMoreThan4096ValuesAndAcceptsTheSameListOnLines) {
+  const std::string one_line = "\nx = [" + repeat("1, ", 4096) + "1]\n";
+  EXPECT_EQ(nesting_error(one_line),
+            "x.toml:2: syntax error: more than 4096 values on one line; write long lists over "
+            "several lines");
+  EXPECT_EQ(nesting_error("x = [" + repeat("1, ", 4095) + "1]\n"), "");
+  EXPECT_EQ(nesting_error("x = [\n" + repeat("1,\n", 20000) + "1]\n"), "");
+  EXPECT_NE(nesting_error("x = [" + repeat("{a = 1}, ", 4097) + "]\n"), "");
+  // Commas in strings and comments are not values.
+  EXPECT_EQ(nesting_error("x = \"" + repeat(",", 5000) + "\" # " + repeat(",", 5000) + "\n"), "");
+}
+
 TEST(TomlUtf8, AcceptsUtf8AndRefusesEverythingElse) {
   const auto error = [](const std::string& text) {
     return error_of([&] { check_toml_utf8(text, "x.toml"); });
@@ -134,6 +147,40 @@ TEST(LoadScenarioText, LoadsLikeAFileAndNamesIt) {
               (void)load_scenario_text("scenario = \"x.toml\"\n", "b.toml", specs, events, {});
             }).rfind("b.toml:1: scenario: this is a batch file's key", 0),
             0u);
+}
+
+TEST(ExtendsChain, RefusesMoreThan16FilesAndMoreThan16MiBInAll) {
+  const fs::path dir = fs::temp_directory_path() / ("minesim_chain_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  const auto load = [&](const std::string& path) {
+    return error_of([&] { (void)load_scenario(path, parameter_specs(), event_specs(), {}); });
+  };
+  // f0 extends f1 ... extends f<n-1>: n files.
+  const auto chain = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      std::string text;
+      if (i + 1 < n) text.append("extends = \"f").append(std::to_string(i + 1)).append(".toml\"\n");
+      write(std::string("f").append(std::to_string(i)).append(".toml"), text);
+    }
+    return (dir / "f0.toml").string();
+  };
+  EXPECT_EQ(load(chain(16)), "");
+  EXPECT_EQ(load(chain(17)), (dir / "f15.toml").string() +
+                                 ":1: extends: more than 16 files in the extends chain; extend "
+                                 "a file with fewer layers");
+  // Two files of 9 MiB each: each under the 16 MiB of one file, together over it.
+  const std::string padding(9 << 20, '#');
+  write("big_base.toml", padding + "\n");
+  const std::string top = write("big_top.toml", "extends = \"big_base.toml\"\n" + padding + "\n");
+  EXPECT_EQ(load(top), top + ":1: extends: cannot read \"big_base.toml\" (looked for " +
+                           (dir / "big_base.toml").string() +
+                           "): the extends chain holds more than 16 MiB of TOML, more than any "
+                           "scenario needs");
+  fs::remove_all(dir);
 }
 
 std::vector<TimeSeries> series_with(double value_at_step_2) {

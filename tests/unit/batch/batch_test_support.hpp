@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -48,10 +49,28 @@ private:
   fs::path path_;
 };
 
+/// A ValueChecker without a model: "bad.key" is rejected like the scenario loader rejects a
+/// --set out of range.
+inline void fake_value_check(const std::string& assignment) {
+  if (assignment.rfind("bad.key=", 0) == 0) {
+    throw InputError(SourcePos{"--set", 0}, "bad.key", "must be in [0, 1] (got 2)");
+  }
+}
+
+/// A batch file read with fake_value_check.
+inline BatchFile read_batch(const std::string& path, const BatchLimits& limits = {}) {
+  return read_batch_file(path, fake_value_check, limits);
+}
+
 /// An ArmChecker without a model: each varied key's value is the last override of it (as
-/// written, a string), and "bad.key" is rejected like the scenario loader rejects a --set.
+/// written, a string), "bad.key" is rejected like the scenario loader rejects a --set, and
+/// "cross.b=1" with "cross.a=0" like a rule between two parameters.
 inline ArmCheck fake_check(std::span<const std::string> overrides,
                            std::span<const std::string> keys) {
+  if (std::find(overrides.begin(), overrides.end(), "cross.a=0") != overrides.end() &&
+      std::find(overrides.begin(), overrides.end(), "cross.b=1") != overrides.end()) {
+    throw InputError(SourcePos{"--set", 0}, "cross.b", "must not exceed cross.a");
+  }
   ArmCheck check;
   for (const std::string& o : overrides) {
     if (o.rfind("bad.key=", 0) == 0) {

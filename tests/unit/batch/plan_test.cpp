@@ -14,11 +14,12 @@ namespace minesim::batch {
 namespace {
 
 using testing::fake_check;
+using testing::read_batch;
 using testing::TempDir;
 
 std::string error_of(const std::string& path) {
   try {
-    (void)make_plan(read_batch_file(path), fake_check);
+    (void)make_plan(read_batch(path), fake_check);
   } catch (const InputError& e) {
     return e.what();
   }
@@ -48,7 +49,7 @@ TEST(BatchIds, SanitisedAndPadded) {
 
 TEST(BatchFile, NamedArmsGetCommonSetThenTheirOwn) {
   const TempDir dir("named");
-  const BatchPlan plan = make_plan(read_batch_file(dir.batch(R"(
+  const BatchPlan plan = make_plan(read_batch(dir.batch(R"(
 [set]
 households.count = 200
 [[arms]]
@@ -68,14 +69,14 @@ set = { "influence.epsilon" = 0.3, "households.count" = 300 }
                                       "households.count=300"}));
   // Varied: set by some arm, in order of appearance; households.count is varied by "high".
   EXPECT_EQ(plan.varied_keys, (std::vector<std::string>{"influence.epsilon", "households.count"}));
-  ASSERT_EQ(plan.runs.size(), 4U);
-  EXPECT_EQ(plan.runs[0].id, "low_r000");
-  EXPECT_EQ(plan.runs[3].id, "high_r001");
+  ASSERT_EQ(plan.runs().size(), 4U);
+  EXPECT_EQ(plan.runs()[0].id, "low_r000");
+  EXPECT_EQ(plan.runs()[3].id, "high_r001");
 }
 
 TEST(BatchFile, GridsExpandFirstKeySlowestAndNameArmsFromValues) {
   const TempDir dir("grid");
-  const BatchPlan plan = make_plan(read_batch_file(dir.batch(R"(
+  const BatchPlan plan = make_plan(read_batch(dir.batch(R"(
 [grid]
 influence.kind = ["degroot", "bounded_confidence"]
 influence.epsilon = [0.1, 0.2]
@@ -91,7 +92,7 @@ influence.epsilon = [0.1, 0.2]
 
 TEST(BatchFile, ArmGridsCrossOnlyTheirArmAndTopGridCrossesAll) {
   const TempDir dir("armgrid");
-  const BatchPlan plan = make_plan(read_batch_file(dir.batch(R"(
+  const BatchPlan plan = make_plan(read_batch(dir.batch(R"(
 [grid]
 households.count = [100, 200]
 [[arms]]
@@ -117,21 +118,21 @@ grid.influence.epsilon = [0.1, 0.3]
 
 TEST(BatchFile, WithoutArmsOrGridOneBaseArm) {
   const TempDir dir("base");
-  const BatchPlan plan = make_plan(read_batch_file(dir.batch("", 3)), fake_check);
+  const BatchPlan plan = make_plan(read_batch(dir.batch("", 3)), fake_check);
   ASSERT_EQ(plan.arms.size(), 1U);
-  EXPECT_EQ(plan.runs.back().id, "base_r002");
+  EXPECT_EQ(plan.runs().back().id, "base_r002");
 }
 
 TEST(BatchPlanSeeds, ReplicateRHasOneSeedInEveryArm) {
   const TempDir dir("crn");
-  const BatchPlan plan = make_plan(read_batch_file(dir.batch(R"(
+  const BatchPlan plan = make_plan(read_batch(dir.batch(R"(
 [grid]
 influence.epsilon = [0.1, 0.2, 0.3]
 )",
-                                                             4, 99)),
+                                                        4, 99)),
                                    fake_check);
   std::map<std::int64_t, std::set<std::uint64_t>> seeds;
-  for (const PlannedRun& run : plan.runs) {
+  for (const PlannedRun& run : plan.runs()) {
     seeds[run.replicate].insert(run.seed);
     EXPECT_EQ(run.seed, replicate_seed(99, run.replicate));
     EXPECT_EQ(plan.overrides_of(run).back(), "simulation.seed=" + std::to_string(run.seed));
@@ -174,6 +175,86 @@ TEST(BatchFileErrors, OverrideRejectedByTheScenarioIsPlacedAtItsLine) {
             dir.file("batch.toml") + ":8: arms[1].set.bad.key: must be in [0, 1] (got 2)");
 }
 
+TEST(BatchFileErrors, GridValuesThatMakeOneIdAreAnError) {
+  const TempDir dir("gridids");
+  EXPECT_EQ(error_of(dir.batch("[grid]\nx.kind = [\"a b\", \"a/b\"]\n")),
+            dir.file("batch.toml") +
+                ":5: arms: two arms have the id 'kind-a_b' (\"kind-a b\" and \"kind-a/b\"); give "
+                "arms names that differ in letters, digits, '.', '_' or '-'");
+}
+
+/// A [grid] of `keys` keys p.k0, p.k1, ... of the values 1, 2 and 3: 3^keys arms.
+std::string cube(int keys) {
+  std::string body = "[grid]\n";
+  for (int k = 0; k < keys; ++k)
+    body += "p.k" + std::to_string(k) + " = [1, 2, 3]\n";
+  return body;
+}
+
+TEST(BatchFileLimits, GridsAreCountedNotExpandedAndArmsMadeOnDemand) {
+  const TempDir dir("cube");
+  const std::string path = dir.batch(cube(12), 1);
+  // 3^12 = 531441 arms: under the run limit, over the arm limit, refused at once.
+  EXPECT_EQ(error_of(path),
+            path + ": arms: 531441 arms is more than the limit of 10000: planning loads the "
+                   "scenario once per arm, about 1 ms and 3 KiB each; make the grid smaller or "
+                   "split it over several batch files, or raise the limit with --max-arms 531441");
+  // Raised, the file reads; arms are made on demand, the last key varying fastest.
+  const BatchFile file = read_batch(path, BatchLimits{531441});
+  EXPECT_EQ(file.arm_count, 531441U);
+  EXPECT_EQ(file.run_count(), 531441U);
+  const std::string all_ones = "k0-1_k1-1_k2-1_k3-1_k4-1_k5-1_k6-1_k7-1_k8-1_k9-1_k10-1_k11-";
+  EXPECT_EQ(file.arm(0).id, all_ones + "1");
+  EXPECT_EQ(file.arm(1).id, all_ones + "2");
+  EXPECT_EQ(file.arm(3).id, "k0-1_k1-1_k2-1_k3-1_k4-1_k5-1_k6-1_k7-1_k8-1_k9-1_k10-2_k11-1");
+  EXPECT_EQ(file.arm(531440).id, "k0-3_k1-3_k2-3_k3-3_k4-3_k5-3_k6-3_k7-3_k8-3_k9-3_k10-3_k11-3");
+  // 177147 = 3^11: the first arm whose first key has its second value.
+  const ArmSpec arm = file.arm(177147);
+  EXPECT_EQ(arm.name, file.arm_name(177147));
+  ASSERT_EQ(arm.overrides.size(), 12U);
+  EXPECT_EQ(arm.overrides.front().assignment(), "p.k0=2");
+  EXPECT_EQ(arm.overrides.back().assignment(), "p.k11=1");
+  EXPECT_EQ(arm.pos.line, 16); // the grid value that completes the arm
+  EXPECT_THROW((void)file.arm(531441), std::out_of_range);
+}
+
+TEST(BatchFileLimits, AValueIsCheckedOnceBeforeTheArmsAreCounted) {
+  const TempDir dir("valuefirst");
+  // 3^24 arms with a bad value: the value is reported, not the size.
+  const std::string path = dir.batch(cube(24) + "bad.key = [2, 0.5]\n", 1);
+  EXPECT_EQ(error_of(path), path + ":29: grid.bad.key[0]: must be in [0, 1] (got 2)");
+  // Without it, the size is.
+  EXPECT_EQ(error_of(dir.batch(cube(24), 1)),
+            dir.file("batch.toml") +
+                ": arms: more than 1000000 arms x 1 replicates is more than 1000000 runs");
+  // Arms x replicates, counted before any arm is made.
+  EXPECT_EQ(error_of(dir.batch(cube(4), 20000)),
+            dir.file("batch.toml") +
+                ": arms: 81 arms x 20000 replicates is more than 1000000 runs");
+}
+
+TEST(BatchFileLimits, ARaisedArmLimitPlansEveryArm) {
+  const TempDir dir("raised");
+  const std::string path = dir.batch(cube(2), 1);
+  try {
+    (void)read_batch(path, BatchLimits{8});
+    ADD_FAILURE() << "9 arms passed a limit of 8";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("9 arms is more than the limit of 8"), std::string::npos)
+        << e.what();
+  }
+  const BatchPlan plan = make_plan(read_batch(path, BatchLimits{9}), fake_check);
+  EXPECT_EQ(plan.arms.size(), 9U);
+  EXPECT_EQ(plan.arms[5].overrides, (std::vector<std::string>{"p.k0=2", "p.k1=3"}));
+}
+
+TEST(BatchFileErrors, RulesBetweenParametersAreCheckedArmByArm) {
+  const TempDir dir("cross");
+  // Each value is valid on its own; one combination is not, and that arm is named.
+  EXPECT_EQ(error_of(dir.batch("[grid]\ncross.a = [0, 1]\ncross.b = [0, 1]\n")),
+            dir.file("batch.toml") + ":6: grid.cross.b[1]: must not exceed cross.a");
+}
+
 TEST(BatchFileErrors, MissingScenarioIsPlacedAtTheScenarioKey) {
   const TempDir dir("noscenario");
   const std::string f = dir.file("b.toml");
@@ -184,7 +265,7 @@ TEST(BatchFileErrors, MissingScenarioIsPlacedAtTheScenarioKey) {
 
 TEST(BatchPlanToml, RoundTripsAndNoticesAnotherBatch) {
   const TempDir dir("plan");
-  const BatchPlan plan = make_plan(read_batch_file(dir.batch(R"(
+  const BatchPlan plan = make_plan(read_batch(dir.batch(R"(
 description = "a \"quoted\" description"
 [[arms]]
 name = "x y"
@@ -198,10 +279,10 @@ set.a.d = true
   EXPECT_EQ(back.batch_text, plan.batch_text);
   EXPECT_EQ(back.description, plan.description);
   EXPECT_EQ(back.arms[0].values, plan.arms[0].values);
-  ASSERT_EQ(back.runs.size(), plan.runs.size());
-  EXPECT_EQ(back.runs[1].seed, plan.runs[1].seed);
+  ASSERT_EQ(back.runs().size(), plan.runs().size());
+  EXPECT_EQ(back.runs()[1].seed, plan.runs()[1].seed);
 
-  const BatchPlan reseeded = make_plan(read_batch_file(dir.batch("", 2, 8)), fake_check);
+  const BatchPlan reseeded = make_plan(read_batch(dir.batch("", 2, 8)), fake_check);
   EXPECT_EQ(plan_difference(plan, reseeded).value_or(""), "the batch seed differs");
   BatchPlan edited = plan;
   edited.arms[0].fingerprint = "0";

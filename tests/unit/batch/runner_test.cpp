@@ -18,6 +18,7 @@ namespace minesim::batch {
 namespace {
 
 using testing::fake_check;
+using testing::read_batch;
 using testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -37,7 +38,7 @@ RunOutcome write_stand_in(const RunRequest& request, std::mutex& hdf5) {
 
 struct Fixture {
   explicit Fixture(const std::string& tag)
-      : dir(tag), plan(make_plan(read_batch_file(dir.batch(R"(
+      : dir(tag), plan(make_plan(read_batch(dir.batch(R"(
 [[arms]]
 name = "a"
 set.x.y = 1
@@ -45,7 +46,7 @@ set.x.y = 1
 name = "b"
 set.x.y = 2
 )",
-                                                           3)),
+                                                      3)),
                                  fake_check)) {}
 
   BatchOutcome run(const RunFunction& function, Shard shard = {}, int workers = 2) {
@@ -198,7 +199,7 @@ TEST(BatchRunner, ShardsThenMergeGiveTheSameIndex) {
 TEST(BatchRunner, RefusesAFolderHoldingAnotherBatch) {
   Fixture f("other");
   (void)f.run([&](const RunRequest& r) { return write_stand_in(r, f.hdf5); });
-  f.plan = make_plan(read_batch_file(f.dir.batch("", 3, 8)), fake_check);
+  f.plan = make_plan(read_batch(f.dir.batch("", 3, 8)), fake_check);
   EXPECT_THROW((void)f.run([&](const RunRequest& r) { return write_stand_in(r, f.hdf5); }),
                InputError);
 }

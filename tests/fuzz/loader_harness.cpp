@@ -1,0 +1,180 @@
+// Everything minesim parses from TOML, exercised on one input: a scenario (with `extends`,
+// the calendar and the cross-field checks of the real parameter table), a batch file (with
+// its grids and the validation of every arm's overrides), and a batch folder's plan.toml.
+// The libFuzzer target (loader_fuzz.cpp) and the corpus replay of the unit tests
+// (tests/unit/loader_corpus_test.cpp) both call it.
+//
+// Each input is tried as all three. Rejecting an input with InputError is expected; any
+// other exception, a crash, a sanitizer report, a leak or a hang is a finding. Two round
+// trips are checked as well: the resolved TOML a run file stores must load back to the same
+// parameters, and a plan written to plan.toml must read back as the same plan.
+#include "tests/fuzz/loader_harness.hpp"
+
+#include "model/parameters.hpp"
+#include "src/batch/batch_file.hpp"
+#include "src/batch/plan.hpp"
+#include "src/scenario/loader.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace minesim::fuzz {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Runs of a batch whose arms are validated: each validation loads the scenario once.
+constexpr std::size_t max_checked_runs = 64;
+
+/// A private folder for the files the loaders read: the batch file under test, and a small
+/// valid scenario that inputs can name (`scenario = "base.toml"`, `extends = "base.toml"`).
+struct Workspace {
+  fs::path dir;
+  std::string scenario_name; ///< the name scenario text is loaded under
+  std::string batch_path;
+  std::string plan_path;
+
+  Workspace() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/minesim-fuzz-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      std::perror("mkdtemp");
+      std::abort();
+    }
+    dir = pattern;
+    std::ofstream(dir / "base.toml") << "[households]\ncount = 40\n[simulation]\nsteps = 12\n";
+    scenario_name = (dir / "scenario.toml").string();
+    batch_path = (dir / "batch.toml").string();
+    plan_path = (dir / "plan.toml").string();
+  }
+  ~Workspace() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+};
+
+const Workspace& workspace_instance() {
+  static const Workspace w;
+  return w;
+}
+
+[[noreturn]] void finding(const std::string& what) {
+  std::fprintf(stderr, "FINDING: %s\n", what.c_str());
+  std::abort();
+}
+
+bool same_events(const std::vector<CalendarEvent>& a, const std::vector<CalendarEvent>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const CalendarEvent& x, const CalendarEvent& y) {
+                      return x.step == y.step && x.action == y.action && x.fields == y.fields;
+                    });
+}
+
+void fuzz_scenario(const std::string& text) {
+  const Workspace& w = workspace_instance();
+  LoadedScenario scenario;
+  try {
+    scenario = load_scenario_text(text, w.scenario_name, parameter_specs(), event_specs(), {});
+  } catch (const InputError&) {
+    return;
+  }
+  // What a run file stores as `resolved_toml` must rerun the same scenario.
+  const std::string resolved = resolved_toml(scenario, parameter_specs());
+  LoadedScenario again;
+  try {
+    again = load_scenario_text(resolved, w.scenario_name, parameter_specs(), event_specs(), {});
+  } catch (const InputError& e) {
+    finding(std::string("resolved TOML does not load: ") + e.what() + "\n" + resolved);
+  }
+  if (again.values != scenario.values) finding("resolved TOML loads other values:\n" + resolved);
+  if (!same_events(again.events, scenario.events)) {
+    finding("resolved TOML loads other events:\n" + resolved);
+  }
+  try {
+    (void)parameters_from(scenario);
+  } catch (const InputError&) {
+  }
+}
+
+/// Loads the scenario with an arm's overrides, as `minesim batch` does (src/cli).
+batch::ArmCheck check_arm(const std::string& scenario, std::span<const std::string> overrides,
+                          std::span<const std::string> varied_keys) {
+  const LoadedScenario loaded =
+      load_scenario(scenario, parameter_specs(), event_specs(), overrides);
+  (void)parameters_from(loaded);
+  batch::ArmCheck check;
+  for (const std::string& key : varied_keys) {
+    const auto it = std::find(loaded.keys.begin(), loaded.keys.end(), key);
+    check.values.push_back(it == loaded.keys.end()
+                               ? Value{std::string()}
+                               : loaded.values[static_cast<std::size_t>(it - loaded.keys.begin())]);
+    check.info.push_back(batch::ParameterInfo{"1", ""});
+  }
+  check.resolved_text = resolved_toml(loaded, parameter_specs());
+  return check;
+}
+
+void fuzz_batch(const std::string& text) {
+  const Workspace& w = workspace_instance();
+  {
+    std::ofstream out(w.batch_path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) finding("cannot write " + w.batch_path);
+  }
+  batch::BatchPlan plan;
+  try {
+    const batch::BatchFile file =
+        batch::read_batch_file(w.batch_path, [](const std::string& assignment) {
+          static const OverrideChecker checker(parameter_specs(), event_specs());
+          checker(assignment);
+        });
+    if (file.run_count() > max_checked_runs) return;
+    plan = batch::make_plan(
+        file, [&file](std::span<const std::string> overrides, std::span<const std::string> keys) {
+          return check_arm(file.scenario, overrides, keys);
+        });
+  } catch (const InputError&) {
+    return;
+  }
+  // What the batch folder keeps must read back as the same runs.
+  batch::BatchPlan again;
+  try {
+    again = batch::read_plan_toml(batch::plan_toml(plan), w.plan_path);
+  } catch (const InputError& e) {
+    finding(std::string("plan.toml does not read back: ") + e.what());
+  }
+  if (const auto difference = batch::plan_difference(plan, again)) {
+    finding("plan.toml reads back differently: " + *difference);
+  }
+}
+
+void fuzz_plan(const std::string& text) {
+  try {
+    (void)batch::read_plan_toml(text, workspace_instance().plan_path);
+  } catch (const InputError&) {
+  }
+}
+
+} // namespace
+
+void prepare_workspace() {
+  (void)workspace_instance();
+}
+
+void exercise_loaders(std::string_view input) {
+  const std::string text(input);
+  fuzz_scenario(text);
+  fuzz_batch(text);
+  fuzz_plan(text);
+}
+
+} // namespace minesim::fuzz
