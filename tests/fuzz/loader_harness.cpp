@@ -41,14 +41,21 @@ struct Workspace {
   std::string batch_path;
   std::string plan_path;
 
+  // The folder's name has the same length in every process (the process id, zero-padded):
+  // paths appear in messages, and a name of another length would take other branches of the
+  // string code, so the same input would not give the same coverage from run to run, and
+  // the fuzz step of CI would not be repeatable.
   Workspace() {
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/minesim-fuzz-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      std::perror("mkdtemp");
+    char name[32];
+    std::snprintf(name, sizeof name, "minesim-fuzz-%010ld", static_cast<long>(::getpid()));
+    dir = fs::path(tmp && *tmp ? tmp : "/tmp") / name;
+    std::error_code ec;
+    fs::remove_all(dir, ec); // left by a killed process that had this id
+    if (!fs::create_directory(dir, ec)) {
+      std::fprintf(stderr, "cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
       std::abort();
     }
-    dir = pattern;
     std::ofstream(dir / "base.toml") << "[households]\ncount = 40\n[simulation]\nsteps = 12\n";
     scenario_name = (dir / "scenario.toml").string();
     batch_path = (dir / "batch.toml").string();
