@@ -71,7 +71,7 @@ std::vector<std::string> string_list(const toml::value& v) {
   return out;
 }
 
-void lay_out_runs(BatchPlan& plan) {
+void set_replicate_seeds(BatchPlan& plan) {
   plan.seeds.clear();
   for (std::int64_t r = 0; r < plan.replicates; ++r)
     plan.seeds.push_back(replicate_seed(plan.seed, r));
@@ -147,7 +147,7 @@ BatchPlan make_plan(const BatchFile& file, const ArmChecker& check) {
     if (plan.varied_info.empty()) plan.varied_info = std::move(checked.info);
     plan.arms.push_back(std::move(arm));
   }
-  lay_out_runs(plan);
+  set_replicate_seeds(plan);
   return plan;
 }
 
@@ -227,7 +227,7 @@ BatchPlan read_plan_toml(const std::string& text, const std::string& path) {
     throw InputError(SourcePos{path, 0}, "", "not a batch plan written by minesim (" + why + ")");
   }
   // A batch file allows at most 100000 replicates and 1000000 runs (BatchLimits); a plan
-  // beyond them is damaged, and laying out its runs could exhaust memory.
+  // beyond them is damaged.
   constexpr std::int64_t most_replicates = BatchLimits::max_replicates;
   constexpr std::size_t most_runs = BatchLimits::max_runs;
   if (plan.replicates < 1 || plan.replicates > most_replicates ||
@@ -235,7 +235,7 @@ BatchPlan read_plan_toml(const std::string& text, const std::string& path) {
       plan.varied_info.size() != plan.varied_keys.size()) {
     throw InputError(SourcePos{path, 0}, "", "not a batch plan written by minesim");
   }
-  lay_out_runs(plan);
+  set_replicate_seeds(plan);
   return plan;
 }
 
