@@ -85,6 +85,11 @@ protected:
     baseline_ = in_child("").peak_bytes;
   }
 
+  void SetUp() override {
+    worst_share_ = 0.0;
+    worst_.clear();
+  }
+
   /// Replays `text`, named `name` in messages: the child must exit 0 within the bound.
   static void replay(const std::string& name, const std::string& text) {
     const Outcome o = in_child(text);
