@@ -202,6 +202,17 @@ check_batch)
   out=$("$exe" check scenarios/batches/influence.toml)
   [[ $out == *"valid batch of 100 runs (5 arms x 20 replicates)"* ]] || fail "influence: $out"
   [[ $out == *"bc_epsilon-0.05"* ]] || fail "grid arms are not named from their values"
+  # The arm limit: refused at once by both commands, naming the flag; raised, it passes.
+  for cmd in check batch; do
+    rc=0
+    "$exe" $cmd scenarios/batches/influence.toml --max-arms 4 $([ $cmd = batch ] && echo "-o $tmp/lim") \
+      2>"$tmp/err" >/dev/null || rc=$?
+    [ "$rc" -eq 2 ] || fail "$cmd --max-arms 4: exit $rc, expected 2"
+    grep -q "5 arms is more than the limit of 4: .*--max-arms 5" "$tmp/err" ||
+      fail "$cmd --max-arms 4: $(cat "$tmp/err")"
+    [ ! -e "$tmp/lim" ] || fail "$cmd --max-arms 4 left a batch folder"
+  done
+  "$exe" check scenarios/batches/influence.toml --max-arms 5 >/dev/null || fail "--max-arms 5"
   ;;
 compare)
   "$exe" batch "$tiny" -o "$tmp/out" --quiet
