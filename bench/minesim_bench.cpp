@@ -7,8 +7,8 @@
 //
 // Region: scenarios/baseline.toml with one village per 125 households and a network of mean
 // degree about 12 (small_world_degree 10, kinship_share 0.15: (10 + 0.15 * 9) / 0.95 = 11.9).
+#include "io/run_file.hpp"
 #include "model/simulation.hpp"
-#include "src/output/run_file.hpp"
 
 #include <omp.h>
 #include <sys/resource.h>

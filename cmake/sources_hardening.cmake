@@ -1,18 +1,6 @@
 # Hardening (docs/hardening.md): limits on TOML input, sanitizer builds, the NaN/Inf check
 # after each step, and the fuzz target of the scenario, batch and plan loaders.
 
-# toml11 3.7 overflows the stack on deeply nested input and reads devices without end: the
-# loaders check their input against these limits first. Its value.location() is linear in
-# the file's length: the loaders find lines through toml_position instead.
-target_sources(minesim_engine PRIVATE src/scenario/toml_limits.cpp src/scenario/toml_position.cpp)
-
-# HDF5 files are built in memory and written with POSIX calls: HDF5 1.10 crashes when a
-# write fails at close (a full disk).
-target_sources(minesim_engine PRIVATE src/output/hdf5_image.cpp)
-
-# The command line's binding of batches to the model (arm checks, one run of a batch).
-target_sources(minesim PRIVATE src/cli/model_binding.cpp)
-
 # --- sanitizers ------------------------------------------------------------------------
 # MINESIM_SANITIZE is a -fsanitize= list for every target, tests included:
 #   address,undefined  (g++ or clang; the build-asan/ preset, run by scripts/test.sh)
@@ -72,6 +60,11 @@ if(MINESIM_FUZZ)
     src/batch/batch_file.cpp
     src/batch/plan.cpp
     model/parameters.cpp)
+  # The layers' include roots without their targets: the fuzz build compiles only these
+  # sources, with its own sanitizer flags.
+  foreach(layer engine scenario network agents model batch)
+    target_include_directories(minesim_fuzz_loader PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/layers/${layer})
+  endforeach()
   target_include_directories(minesim_fuzz_loader PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(minesim_fuzz_loader PRIVATE toml11::toml11 Boost::headers Eigen3::Eigen)
   target_compile_definitions(minesim_fuzz_loader PRIVATE EIGEN_DONT_PARALLELIZE)

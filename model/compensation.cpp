@@ -2,8 +2,8 @@
 
 #include "agents/mine/restoration.hpp"
 #include "agents/resident/compensation_fee.hpp"
+#include "engine/random.hpp"
 #include "model/finance.hpp"
-#include "src/core/random.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -3,7 +3,7 @@
 #include "agents/mine/damage.hpp"
 #include "agents/mine/restoration.hpp"
 #include "agents/social_capital/market.hpp"
-#include "src/core/random.hpp"
+#include "engine/random.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #include "model/game.hpp"
 
-#include "src/core/random.hpp"
+#include "engine/random.hpp"
 
 #include <cmath>
 

@@ -3,7 +3,7 @@
 // mine restoration and revise by proportional imitation; the replicator equations are
 // integrated alongside with RK4 for comparison.
 #include "agents/game/tripartite.hpp"
-#include "src/output/run_file.hpp"
+#include "engine/record.hpp"
 
 #include <array>
 #include <cstdint>

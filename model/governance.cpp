@@ -5,8 +5,8 @@
 #include "agents/mine/damage.hpp"
 #include "agents/mine/restoration.hpp"
 #include "agents/resident/collective_action.hpp"
+#include "engine/random.hpp"
 #include "model/finance.hpp"
-#include "src/core/random.hpp"
 
 #include <algorithm>
 #include <cmath>

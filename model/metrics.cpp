@@ -4,8 +4,8 @@
 #include "model/finance.hpp"
 #include "model/governance.hpp"
 
-#include "src/core/random.hpp"
-#include "src/core/stats.hpp"
+#include "engine/random.hpp"
+#include "engine/stats.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -2,8 +2,8 @@
 // Metric collectors: the time series of OUTPUT.md that this version computes, and the
 // sampled household panel. Values are recorded at step 0 (the initial state) and after
 // every step.
+#include "engine/record.hpp"
 #include "model/world.hpp"
-#include "src/output/run_file.hpp"
 
 #include <vector>
 

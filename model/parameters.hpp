@@ -20,8 +20,8 @@
 #include "agents/resident/perception.hpp"
 #include "agents/resident/survey.hpp"
 #include "agents/social_capital/market.hpp"
-#include "src/network/social_network.hpp"
-#include "src/scenario/loader.hpp"
+#include "network/social_network.hpp"
+#include "scenario/loader.hpp"
 
 #include <functional>
 #include <span>

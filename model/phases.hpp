@@ -1,9 +1,9 @@
 #pragma once
 // The monthly phases of MODEL.md §3 as functions of the world, and the schedule that runs
 // them in order.
+#include "engine/schedule.hpp"
 #include "model/metrics.hpp"
 #include "model/world.hpp"
-#include "src/engine/schedule.hpp"
 
 namespace minesim {
 

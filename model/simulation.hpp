@@ -1,10 +1,10 @@
 #pragma once
 // One run: the world, its schedule and its metrics, and the record written to HDF5.
+#include "engine/record.hpp"
 #include "model/game.hpp"
 #include "model/metrics.hpp"
 #include "model/phases.hpp"
 #include "model/world.hpp"
-#include "src/output/run_file.hpp"
 
 #include <atomic>
 #include <functional>

@@ -6,8 +6,8 @@
 
 #include "agents/mine/damage.hpp"
 #include "agents/region/environment.hpp"
-#include "src/core/random.hpp"
-#include "src/core/stats.hpp"
+#include "engine/random.hpp"
+#include "engine/stats.hpp"
 
 #include <omp.h>
 

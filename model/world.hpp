@@ -1,9 +1,9 @@
 #pragma once
 // The state of a run: every agent store, the network and the scratch space the phases reuse,
 // built once from the parameters. Nothing in here is global.
+#include "engine/ledger.hpp"
+#include "engine/parallel.hpp"
 #include "model/parameters.hpp"
-#include "src/core/ledger.hpp"
-#include "src/core/parallel.hpp"
 
 #include <array>
 

@@ -1,6 +1,6 @@
 #include "agents/government/supervision.hpp"
 
-#include "src/core/stats.hpp"
+#include "engine/stats.hpp"
 
 namespace minesim {
 

@@ -1,6 +1,6 @@
 #include "agents/region/environment.hpp"
 
-#include "src/core/stats.hpp"
+#include "engine/stats.hpp"
 
 namespace minesim {
 

@@ -1,6 +1,6 @@
 #include "agents/resident/perception.hpp"
 
-#include "src/core/stats.hpp"
+#include "engine/stats.hpp"
 
 #include <cmath>
 

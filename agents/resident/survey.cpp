@@ -1,6 +1,6 @@
 #include "agents/resident/survey.hpp"
 
-#include "src/core/stats.hpp"
+#include "engine/stats.hpp"
 
 #include <algorithm>
 #include <cmath>

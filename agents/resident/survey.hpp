@@ -4,9 +4,9 @@
 // source analysed its 2,032 questionnaires (reliability, sampling adequacy, sphericity, the
 // structural paths and a bootstrap interval of the indirect effect P -> C -> S).
 #include "agents/resident/household.hpp"
-#include "src/core/random.hpp"
-#include "src/output/run_file.hpp"
-#include "src/survey/statistics.hpp"
+#include "engine/random.hpp"
+#include "engine/record.hpp"
+#include "engine/survey_statistics.hpp"
 
 #include <Eigen/Core>
 

@@ -1,11 +1,11 @@
 // Reading a batch file: its own keys, the overrides it lists, and the expansion of grids
 // into arms. Parameter values are not judged here (plan.cpp loads the scenario with them).
-#include "src/batch/batch_file.hpp"
+#include "batch/batch_file.hpp"
 
-#include "src/core/random.hpp"
-#include "src/scenario/loader.hpp"
-#include "src/scenario/toml_limits.hpp"
-#include "src/scenario/toml_position.hpp"
+#include "engine/random.hpp"
+#include "scenario/loader.hpp"
+#include "scenario/toml_limits.hpp"
+#include "scenario/toml_position.hpp"
 
 #include <toml.hpp>
 
@@ -27,7 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 
 /// The counter-based stream of replicate seeds. It is keyed by the batch seed, never by a
-/// run's seed, so it cannot collide with the model's streams (src/core/random.hpp) in any
+/// run's seed, so it cannot collide with the model's streams (src/engine/random.hpp) in any
 /// way that matters; a value far from theirs keeps the purposes visibly apart.
 constexpr auto replicate_seed_stream = Stream::batch_replicate_seed;
 constexpr std::uint64_t seed_mask = (std::uint64_t{1} << 53) - 1;

@@ -4,8 +4,8 @@
 // the batch seed. Reading one checks the batch file's own structure only; whether each
 // override is a valid value of its parameter is checked by the scenario loader (plan.hpp),
 // so the loader stays the one validator of parameter values.
-#include "src/core/errors.hpp"
-#include "src/scenario/parameter_spec.hpp"
+#include "engine/errors.hpp"
+#include "scenario/parameter_spec.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
-#include "src/batch/compare.hpp"
+#include "batch/compare.hpp"
 
-#include "src/core/errors.hpp"
-#include "src/scenario/loader.hpp"
+#include "engine/errors.hpp"
+#include "scenario/loader.hpp"
 
 #include <boost/math/distributions/students_t.hpp>
 

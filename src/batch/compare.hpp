@@ -3,7 +3,7 @@
 // shares its seed (common random numbers), so the difference arm - baseline is taken per
 // replicate; its mean over replicates, with a 95% confidence interval from Student's t with
 // n - 1 degrees of freedom, is far tighter than comparing two independent means would be.
-#include "src/output/index_file.hpp"
+#include "io/index_file.hpp"
 
 #include <string>
 #include <vector>

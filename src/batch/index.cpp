@@ -1,8 +1,8 @@
 // The index table of a batch: one row per planned run (plan order), its identity, status and
 // varied parameters, and the final value of every time series its run file holds.
-#include "src/batch/index.hpp"
+#include "batch/index.hpp"
 
-#include "src/output/index_file.hpp"
+#include "io/index_file.hpp"
 
 #include <fstream>
 #include <limits>

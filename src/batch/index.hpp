@@ -3,8 +3,8 @@
 // built from the files, never from what one process remembers, so an index written after a
 // resume, by batch-merge after a job array, or by rank 0 of an MPI job is the same as the
 // index of an uninterrupted serial batch (apart from the wall_seconds column).
-#include "src/batch/folder.hpp"
-#include "src/batch/plan.hpp"
+#include "batch/folder.hpp"
+#include "batch/plan.hpp"
 
 #include <string>
 #include <vector>

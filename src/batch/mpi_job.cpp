@@ -1,6 +1,6 @@
 // The MPI side of batches, on MPI's C API: Open MPI's deprecated C++ bindings would warn
 // under -Wextra, so they are kept out.
-#include "src/batch/mpi_job.hpp"
+#include "batch/mpi_job.hpp"
 
 #ifndef OMPI_SKIP_MPICXX
 #define OMPI_SKIP_MPICXX 1 // also set by cmake/sources_batch.cmake

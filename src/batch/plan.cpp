@@ -1,9 +1,9 @@
 // Planning a batch: validating each arm through the scenario loader (via the ArmChecker),
 // placing errors at the batch file's lines, laying out the runs, and the plan.toml that
 // lets a rerun, a shard or batch-merge know which runs a folder holds.
-#include "src/batch/plan.hpp"
+#include "batch/plan.hpp"
 
-#include "src/scenario/toml_limits.hpp"
+#include "scenario/toml_limits.hpp"
 
 #include <toml.hpp>
 

@@ -3,7 +3,7 @@
 // arm has been validated by loading the scenario with its overrides. The batch runner knows
 // no model: loading scenarios is done by a callback the command line provides (an
 // ArmChecker), which also reports each arm's resolved values of the varied parameters.
-#include "src/batch/batch_file.hpp"
+#include "batch/batch_file.hpp"
 
 #include <cstddef>
 #include <functional>

@@ -1,4 +1,4 @@
-#include "src/batch/progress_line.hpp"
+#include "batch/progress_line.hpp"
 
 #include <cstdio>
 

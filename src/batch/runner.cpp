@@ -1,9 +1,9 @@
 // The batch runner: prepare the folder, find what is left to do, run it on worker threads
 // (and on other MPI ranks), and write the index from the files.
-#include "src/batch/runner.hpp"
+#include "batch/runner.hpp"
 
-#include "src/batch/progress_line.hpp"
-#include "src/output/index_file.hpp"
+#include "batch/progress_line.hpp"
+#include "io/index_file.hpp"
 
 #include <sched.h>
 #include <unistd.h>

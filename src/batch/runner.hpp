@@ -8,10 +8,10 @@
 // and a run costs no process start. HDF5 (a serial build) is not thread-safe, so the
 // RunFunction must serialise its HDF5 calls; the runner makes its own only while no run is
 // in flight. A crash of one run ends the process, which a rerun resumes.
-#include "src/batch/folder.hpp"
-#include "src/batch/index.hpp"
-#include "src/batch/mpi_job.hpp"
-#include "src/batch/plan.hpp"
+#include "batch/folder.hpp"
+#include "batch/index.hpp"
+#include "batch/mpi_job.hpp"
+#include "batch/plan.hpp"
 
 #include <atomic>
 #include <functional>

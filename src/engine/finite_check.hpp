@@ -4,7 +4,7 @@
 // made it, not found later in a plot. The command line uses it in Debug and sanitizer
 // builds and with -DMINESIM_CHECK_FINITE=ON (cmake/sources_hardening.cmake); it costs one
 // pass over a few dozen numbers per step.
-#include "src/output/run_file.hpp"
+#include "engine/record.hpp"
 
 #include <cmath>
 #include <cstddef>

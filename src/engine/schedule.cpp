@@ -1,4 +1,4 @@
-#include "src/engine/schedule.hpp"
+#include "engine/schedule.hpp"
 
 #include <chrono>
 

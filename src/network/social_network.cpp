@@ -22,9 +22,9 @@
 //   network_kinship       step 0, agent = village,   other 1, draw j: the j-th clique size
 //   network_inter_village step 0, agent = tie e,     other 0: draw 0 source household,
 //                         draw 1 target village, draw 2 target household
-#include "src/network/social_network.hpp"
+#include "network/social_network.hpp"
 
-#include "src/core/random.hpp"
+#include "engine/random.hpp"
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/small_world_generator.hpp>

@@ -2,24 +2,13 @@
 // The households' social network: generated with Boost.Graph (the only place in the project
 // that includes it) and stored as a compressed sparse row (CSR) adjacency structure with
 // household ids ordered by village, so that neighbours sit close in memory.
+#include "engine/csr.hpp"
+
 #include <cstdint>
 #include <span>
 #include <vector>
 
 namespace minesim {
-
-/// Undirected graph in CSR form: the neighbours of i are targets[offsets[i] .. offsets[i+1]).
-/// Every edge appears in both directions; no self-loops, no parallel edges; each row sorted.
-struct Csr {
-  std::vector<std::uint64_t> offsets; ///< size n + 1
-  std::vector<std::uint32_t> targets; ///< size offsets[n] (twice the undirected edge count)
-
-  [[nodiscard]] std::size_t node_count() const { return offsets.empty() ? 0 : offsets.size() - 1; }
-  [[nodiscard]] std::size_t degree(std::size_t i) const { return offsets[i + 1] - offsets[i]; }
-  [[nodiscard]] std::span<const std::uint32_t> neighbours(std::size_t i) const {
-    return {targets.data() + offsets[i], targets.data() + offsets[i + 1]};
-  }
-};
 
 /// Parameters of the network generator (MODEL.md §2.6).
 struct NetworkParams {

@@ -10,10 +10,10 @@
 //     two event lists would silently keep events the child's author cannot see in the
 //     child file; replacing keeps "what you read is what runs".
 //   * --set overrides apply after all files, in command-line order.
-#include "src/scenario/loader.hpp"
+#include "scenario/loader.hpp"
 
-#include "src/scenario/toml_limits.hpp"
-#include "src/scenario/toml_position.hpp"
+#include "scenario/toml_limits.hpp"
+#include "scenario/toml_position.hpp"
 
 #include <toml.hpp>
 

@@ -2,8 +2,8 @@
 // Loading a scenario file: TOML syntax (toml11), `extends` inheritance, command-line
 // overrides, and validation of every key against the parameter table. All input errors are
 // thrown as InputError with one line naming file, line and key.
-#include "src/core/errors.hpp"
-#include "src/scenario/parameter_spec.hpp"
+#include "engine/errors.hpp"
+#include "scenario/parameter_spec.hpp"
 
 #include <map>
 #include <memory>

@@ -1,5 +1,5 @@
 // "Did you mean ...?" suggestions for unknown keys, tables, actions and choices.
-#include "src/scenario/loader.hpp"
+#include "scenario/loader.hpp"
 
 #include <algorithm>
 #include <limits>

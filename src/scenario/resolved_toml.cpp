@@ -1,7 +1,7 @@
 // Writing parameter values back as TOML: literals that read back bit-exactly, and the
 // resolved scenario (every parameter after defaults, `extends` and overrides) that a run
 // records so it can be repeated from its output alone.
-#include "src/scenario/loader.hpp"
+#include "scenario/loader.hpp"
 
 #include <algorithm>
 #include <charconv>

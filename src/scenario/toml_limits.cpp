@@ -1,7 +1,7 @@
 // Limits on TOML input checked before toml11 parses it (see toml_limits.hpp).
-#include "src/scenario/toml_limits.hpp"
+#include "scenario/toml_limits.hpp"
 
-#include "src/core/errors.hpp"
+#include "engine/errors.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,7 +1,7 @@
 // Line numbers of parsed TOML values (see toml_position.hpp). toml11 keeps, for each value,
 // a region of a shared copy of the source text; the offset of the region's start, looked up
 // in the sorted offsets of the text's newlines, gives the line.
-#include "src/scenario/toml_position.hpp"
+#include "scenario/toml_position.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -10,10 +10,10 @@
 // parameters, and a plan written to plan.toml must read back as the same plan.
 #include "tests/fuzz/loader_harness.hpp"
 
+#include "batch/batch_file.hpp"
+#include "batch/plan.hpp"
 #include "model/parameters.hpp"
-#include "src/batch/batch_file.hpp"
-#include "src/batch/plan.hpp"
-#include "src/scenario/loader.hpp"
+#include "scenario/loader.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -112,7 +112,7 @@ void fuzz_scenario(const std::string& text) {
   }
 }
 
-/// Loads the scenario with an arm's overrides, as `minesim batch` does (src/cli).
+/// Loads the scenario with an arm's overrides, as `minesim batch` does (app/).
 batch::ArmCheck check_arm(const std::string& scenario, std::span<const std::string> overrides,
                           std::span<const std::string> varied_keys) {
   const LoadedScenario loaded =

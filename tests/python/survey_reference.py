@@ -5,7 +5,7 @@ C++ survey writes under /survey/step_NNNN.
     survey_reference.py RUN.h5     recompute every survey from its stored items and
                                    compare; exit 0 when all agree, 1 otherwise
 
-Written from the textbook formulas, sharing no code with src/survey/statistics.cpp:
+Written from the textbook formulas, sharing no code with src/engine/survey_statistics.cpp:
 correlations by numpy.corrcoef, the inverse by numpy.linalg.inv, the determinant by
 numpy.linalg.slogdet, regressions by numpy.linalg.lstsq, and the chi-square tail by the
 regularized incomplete gamma function (series and continued fraction).

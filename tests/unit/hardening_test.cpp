@@ -1,12 +1,12 @@
 // The guards of docs/hardening.md that work below the command line: the nesting limit on
 // TOML text, line numbers of parsed values, the in-memory scenario entry point, the
 // NaN/Inf check, and the HDF5 writers' handling of a disk that takes no bytes.
-#include "src/engine/finite_check.hpp"
-#include "src/output/index_file.hpp"
-#include "src/output/run_file.hpp"
-#include "src/scenario/loader.hpp"
-#include "src/scenario/toml_limits.hpp"
-#include "src/scenario/toml_position.hpp"
+#include "engine/finite_check.hpp"
+#include "io/index_file.hpp"
+#include "io/run_file.hpp"
+#include "scenario/loader.hpp"
+#include "scenario/toml_limits.hpp"
+#include "scenario/toml_position.hpp"
 
 #include "model/parameters.hpp"
 

@@ -4,7 +4,7 @@
 // memory limit, and its peak memory above the process's own is held to the loaders' stated
 // bound (max_loader_bytes in src/scenario/toml_limits.hpp), which generated inputs of the
 // shapes that cost most memory per byte check as well.
-#include "src/scenario/toml_limits.hpp"
+#include "scenario/toml_limits.hpp"
 #include "tests/fuzz/loader_harness.hpp"
 
 #include <gtest/gtest.h>

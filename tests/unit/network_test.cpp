@@ -1,6 +1,6 @@
 // Unit tests of the social network generator (src/network/social_network.*, MODEL.md §2.6).
 // Tolerances are derived from the parameters in the comments next to them.
-#include "src/network/social_network.hpp"
+#include "network/social_network.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "src/core/random.hpp"
+#include "engine/random.hpp"
 
 #include <gtest/gtest.h>
 

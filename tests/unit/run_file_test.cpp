@@ -1,6 +1,6 @@
 // The run file writer: atomic write (partial name, then rename), clean failure, and the
 // OUTPUT.md contract as checked by tests/integration/check_run_file.py.
-#include "src/output/run_file.hpp"
+#include "io/run_file.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>

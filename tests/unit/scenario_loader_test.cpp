@@ -2,7 +2,7 @@
 // --set overrides, the resolved-TOML round trip, and the bad-input corpus. The loader tests
 // build their own small spec table so they do not change when the model's parameters do;
 // only the corpus test uses the model's table, which the corpus is written against.
-#include "src/scenario/loader.hpp"
+#include "scenario/loader.hpp"
 
 #include "model/parameters.hpp"
 

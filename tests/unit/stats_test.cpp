@@ -1,5 +1,5 @@
-#include "src/core/parallel.hpp"
-#include "src/core/stats.hpp"
+#include "engine/parallel.hpp"
+#include "engine/stats.hpp"
 
 #include <gtest/gtest.h>
 #include <omp.h>

@@ -2,7 +2,7 @@
 // large populations follows dx/dt = x(1-x) dE etc. with t = steps * revision_rate /
 // delta_max; tolerances come from the binomial standard error of a share, 0.5 / sqrt(N).
 #include "model/simulation.hpp"
-#include "src/scenario/loader.hpp"
+#include "scenario/loader.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // Replicate runs for validation tests: one arm (a scenario with overrides) run for several
 // seeds, and paired differences between arms run on the same seeds (common random numbers).
 #include "model/simulation.hpp"
-#include "src/scenario/loader.hpp"
+#include "scenario/loader.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // reliability, sampling adequacy, sphericity, the signs of the structural paths and an
 // indirect effect P -> C -> S whose bootstrap interval excludes 0. Three seeds.
 #include "model/simulation.hpp"
-#include "src/scenario/loader.hpp"
+#include "scenario/loader.hpp"
 
 #include <gtest/gtest.h>
 

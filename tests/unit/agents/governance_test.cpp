@@ -1,7 +1,7 @@
 #include "agents/game/tripartite.hpp"
 #include "agents/government/supervision.hpp"
 #include "agents/resident/collective_action.hpp"
-#include "src/network/social_network.hpp"
+#include "network/social_network.hpp"
 
 #include <boost/math/distributions/normal.hpp>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 #include "agents/resident/negotiation.hpp"
 #include "agents/resident/participation.hpp"
-#include "src/core/stats.hpp"
+#include "engine/stats.hpp"
 
 #include <gtest/gtest.h>
 

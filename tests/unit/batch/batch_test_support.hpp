@@ -1,7 +1,7 @@
 #pragma once
 // Shared by the batch unit tests: a scratch folder, batch files written into it, and a
 // scenario-free ArmChecker, so the planner and runner are tested without the model.
-#include "src/batch/plan.hpp"
+#include "batch/plan.hpp"
 
 #include <unistd.h>
 

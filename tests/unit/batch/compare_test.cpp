@@ -1,8 +1,8 @@
 // Paired differences against a baseline arm: pairing by replicate, Student's t intervals,
 // incomplete runs left out, and errors for unknown arms and metrics.
-#include "src/batch/compare.hpp"
+#include "batch/compare.hpp"
 
-#include "src/core/errors.hpp"
+#include "engine/errors.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 // random numbers), errors placed at the batch file's lines, plan.toml, shards.
 #include "batch_test_support.hpp"
 
-#include "src/batch/batch_file.hpp"
-#include "src/batch/plan.hpp"
+#include "batch/batch_file.hpp"
+#include "batch/plan.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,10 +3,10 @@
 // workers and threads.
 #include "batch_test_support.hpp"
 
-#include "src/batch/index.hpp"
-#include "src/batch/runner.hpp"
-#include "src/output/index_file.hpp"
-#include "src/output/run_file.hpp"
+#include "batch/index.hpp"
+#include "batch/runner.hpp"
+#include "io/index_file.hpp"
+#include "io/run_file.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Surveys in the run file: /survey/step_NNNN written from SurveyOutput, read back by h5py
 // and accepted by the contract checker (tests/integration/check_run_file.py).
 #include "agents/resident/survey.hpp"
-#include "src/output/run_file.hpp"
+#include "io/run_file.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>

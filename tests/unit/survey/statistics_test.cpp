@@ -1,8 +1,8 @@
-// Survey statistics (src/survey/statistics.hpp) against values computed independently: by
+// Survey statistics (src/engine/survey_statistics.hpp) against values computed independently: by
 // hand with exact fractions, from closed forms, or with the numpy formulas quoted next to
 // each reference (never by the C++ under test).
-#include "src/core/random.hpp"
-#include "src/survey/statistics.hpp"
+#include "engine/random.hpp"
+#include "engine/survey_statistics.hpp"
 
 #include <gtest/gtest.h>
 #include <omp.h>

@@ -1,7 +1,7 @@
 // The virtual survey of households (agents/resident/survey.hpp): sampling, item generation,
 // the statistics it reports, determinism, and its run-file form.
 #include "agents/resident/survey.hpp"
-#include "src/core/stats.hpp"
+#include "engine/stats.hpp"
 
 #include <gtest/gtest.h>
 #include <omp.h>

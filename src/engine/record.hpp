@@ -1,8 +1,8 @@
 #pragma once
-// The HDF5 run file of ../OUTPUT.md. This is the only place that includes H5Cpp.h. The file
-// is written under a temporary name and renamed when complete; `status = "complete"` is the
-// last attribute written.
-#include "src/network/social_network.hpp"
+// What a run hands to the writer: time series, panel fields, columns, survey results and
+// event tables as plain data. The model fills these; the io layer (src/io/run_file.hpp)
+// writes them to HDF5. Nothing here knows HDF5 or any agent.
+#include "engine/csr.hpp"
 
 #include <cstdint>
 #include <map>
@@ -95,20 +95,5 @@ struct RunRecord {
   std::vector<SurveyOutput> surveys;                 ///< /survey/step_NNNN, one per survey
   std::vector<EventTable> events;                    ///< /events/<name>
 };
-
-/// Schema version of the run file; bump on any rename or removal (see OUTPUT.md).
-inline constexpr std::int64_t run_schema_version = 1;
-
-/// Write `record` to `path`: to "<path>.partial" first, renamed over `path` when complete.
-/// Throws std::runtime_error (after removing the partial file) when the file cannot be
-/// written.
-void write_run_file(const std::string& path, const RunRecord& record);
-
-/// The group a survey taken at `step` is written to: "/survey/step_NNNN" (4 digits at
-/// least, zero-padded, so that groups sort by step).
-[[nodiscard]] std::string survey_group_path(std::int64_t step);
-
-/// The temporary name a run is written under before it is complete.
-[[nodiscard]] std::string partial_path(const std::string& path);
 
 } // namespace minesim

@@ -1,4 +1,4 @@
-#include "src/output/progress.hpp"
+#include "app/progress.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,10 +1,10 @@
 // Where the command line meets the model: validating a batch's arms, running one run of a
 // batch, and the memory guard.
-#include "src/cli/model_binding.hpp"
+#include "app/model_binding.hpp"
 
+#include "engine/finite_check.hpp"
+#include "io/run_file.hpp"
 #include "model/simulation.hpp"
-#include "src/engine/finite_check.hpp"
-#include "src/output/run_file.hpp"
 
 #include <omp.h>
 #include <sys/resource.h>

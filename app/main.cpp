@@ -6,21 +6,21 @@
 //
 // Batches meet the model in model_binding.cpp (arm checks, one run of a batch, the memory
 // guard); docs/hardening.md describes the guards against bad input and failures.
+#include "app/model_binding.hpp"
+#include "app/progress.hpp"
+#include "batch/batch_file.hpp"
+#include "batch/compare.hpp"
+#include "batch/mpi_job.hpp"
+#include "batch/plan.hpp"
+#include "batch/runner.hpp"
+#include "engine/finite_check.hpp"
+#include "io/index_file.hpp"
+#include "io/run_file.hpp"
 #include "minesim/build_info.hpp"
 #include "model/parameters.hpp"
 #include "model/simulation.hpp"
-#include "src/batch/batch_file.hpp"
-#include "src/batch/compare.hpp"
-#include "src/batch/mpi_job.hpp"
-#include "src/batch/plan.hpp"
-#include "src/batch/runner.hpp"
-#include "src/cli/model_binding.hpp"
-#include "src/engine/finite_check.hpp"
-#include "src/output/index_file.hpp"
-#include "src/output/progress.hpp"
-#include "src/output/run_file.hpp"
-#include "src/scenario/loader.hpp"
-#include "src/scenario/toml_limits.hpp"
+#include "scenario/loader.hpp"
+#include "scenario/toml_limits.hpp"
 
 #include <CLI/CLI.hpp>
 #include <omp.h>

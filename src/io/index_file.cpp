@@ -2,10 +2,10 @@
 // Strings are scalar or 1-D variable-length UTF-8 (h5py returns attributes as `str` and
 // string datasets as bytes, `.asstr()` for `str`), integers int64 and reals float64, like the
 // run file (run_file.cpp).
-#include "src/output/index_file.hpp"
+#include "io/index_file.hpp"
 
+#include "io/hdf5_image.hpp"
 #include "minesim/build_info.hpp"
-#include "src/output/hdf5_image.hpp"
 
 #include <H5Cpp.h>
 

@@ -10,10 +10,10 @@
 //    uint64 otherwise, so the value is always exact;
 //  - the root group tracks and indexes attribute creation order, so a reader can confirm
 //    that `status` was written last.
-#include "src/output/run_file.hpp"
+#include "io/run_file.hpp"
 
+#include "io/hdf5_image.hpp"
 #include "minesim/build_info.hpp"
-#include "src/output/hdf5_image.hpp"
 
 #include <H5Cpp.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
-#include "src/survey/statistics.hpp"
+#include "engine/survey_statistics.hpp"
 
-#include "src/core/random.hpp"
-#include "src/core/stats.hpp"
+#include "engine/random.hpp"
+#include "engine/stats.hpp"
 
 #include <boost/math/distributions/chi_squared.hpp>
 

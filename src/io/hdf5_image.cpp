@@ -1,5 +1,5 @@
 // HDF5 files built in memory and written with POSIX calls (see hdf5_image.hpp).
-#include "src/output/hdf5_image.hpp"
+#include "io/hdf5_image.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -3,10 +3,10 @@
 // to validate an arm (load the scenario with its overrides) and how to run one run. The
 // memory guard of `minesim run` and `minesim batch` lives here too, since it needs the
 // model's resource estimate.
+#include "batch/plan.hpp"
+#include "batch/runner.hpp"
 #include "model/parameters.hpp"
-#include "src/batch/plan.hpp"
-#include "src/batch/runner.hpp"
-#include "src/scenario/loader.hpp"
+#include "scenario/loader.hpp"
 
 #include <mutex>
 #include <span>

@@ -1,4 +1,4 @@
-#include "src/core/stats.hpp"
+#include "engine/stats.hpp"
 
 #include <algorithm>
 #include <array>
