@@ -17,19 +17,16 @@ enum ClaimOutcome : std::uint8_t {
 void initialise_compensation(World& world);
 
 /// Phase 6: open negotiations in this month's villages, hold due rounds, pay agreed claims in
-/// queue order as funds allow, pay annuities and dividends; then hearings and information.
-/// Outcomes go to world.negotiation_events when simulation.record_events is on.
+/// queue order as funds allow, pay annuities and dividends. Outcomes go to
+/// world.negotiation_events when simulation.record_events is on.
 void negotiate(World& world, std::int64_t step);
-
-/// Phase 8 (participation part): who takes part this month.
-void decide_participation(World& world, std::int64_t step);
 
 /// Phase 10 (compensation part): compensation budgets, generosity under stability pressure
 /// and the adaptive policy.
 void plan_compensation_year(World& world, std::int64_t step);
 
-/// Negotiation index of every village into world.village_ni.
-void update_negotiation_index(World& world);
+/// Negotiation index of every village into world.villages.negotiation_index.
+void update_negotiation_index(World& world); // model/modules/information.cpp
 
 /// The compensation model that governs claims on mine m.
 [[nodiscard]] CompensationModel model_of_mine(const World& world, std::size_t mine);

@@ -11,20 +11,18 @@
 namespace minesim {
 namespace {
 
-std::uint64_t seed_of(const World& w) {
-  return static_cast<std::uint64_t>(w.params.simulation.seed);
-}
-
 std::size_t lag_months(const World& w) {
   return static_cast<std::size_t>(w.params.restoration.establishment_lag_months);
 }
 
 double& cohort(World& w, std::size_t mine, std::size_t slot, std::size_t funder) {
-  return w.restoring_cohort_ha[(mine * lag_months(w) + slot) * funder_count + funder];
+  return w.mines.restoring_cohort_ha[(mine * lag_months(w) + slot) * funder_count + funder];
 }
 
+} // namespace
+
 double& restored_by(World& w, std::size_t mine, std::size_t funder) {
-  return w.restored_by_funder_ha[mine * funder_count + funder];
+  return w.mines.restored_by_funder_ha[mine * funder_count + funder];
 }
 
 /// The ledger account that receives the income of land funded by `funder` at `mine`.
@@ -32,13 +30,15 @@ std::size_t funder_account(const World& w, std::size_t mine, std::size_t funder)
   switch (funder) {
   case funder_enterprise:
     return w.enterprises.cash_account[static_cast<std::size_t>(w.mines.owner[mine])];
-  case funder_state: return w.governments.higher;
-  default: return w.social_capital_account;
+  case funder_state: return w.governments.higher_account;
+  default: return w.accounts.social_capital;
   }
 }
 
+namespace {
+
 /// Per mine: 1 - labour_cost_reduction * participating share of the households of villages
-/// affected by the mine. Written to world.mine_scratch.
+/// affected by the mine. Written to world.scratch.mine.
 void labour_factors(World& w) {
   const auto& v = w.villages;
   const auto& h = w.households;
@@ -47,18 +47,20 @@ void labour_factors(World& w) {
     double participating = 0.0;
     for (std::uint32_t i = v.first_household[a]; i < v.first_household[a + 1]; ++i)
       participating += h.participating[i];
-    w.village_scratch[a] = participating;
+    w.scratch.village[a] = participating;
   }
-  std::vector<double>& factor = w.mine_scratch;
+  std::vector<double>& factor = w.scratch.mine;
   std::fill(factor.begin(), factor.end(), 0.0);
-  std::fill(w.mine_weight.begin(), w.mine_weight.end(), 0.0); // households affected
+  std::fill(w.scratch.affected_households.begin(), w.scratch.affected_households.end(),
+            0.0); // households affected
   for (std::size_t a = 0; a < v.size(); ++a)
     for (std::uint32_t k = v.affected_offsets[a]; k < v.affected_offsets[a + 1]; ++k) {
-      factor[v.affected_mine[k]] += w.village_scratch[a];
-      w.mine_weight[v.affected_mine[k]] += static_cast<double>(v.households(a));
+      factor[v.affected_mine[k]] += w.scratch.village[a];
+      w.scratch.affected_households[v.affected_mine[k]] += static_cast<double>(v.households(a));
     }
   for (std::size_t m = 0; m < factor.size(); ++m) {
-    const double share = w.mine_weight[m] > 0.0 ? factor[m] / w.mine_weight[m] : 0.0;
+    const double share =
+        w.scratch.affected_households[m] > 0.0 ? factor[m] / w.scratch.affected_households[m] : 0.0;
     factor[m] = 1.0 - w.params.restoration.labour_cost_reduction * share;
   }
 }
@@ -68,9 +70,9 @@ void labour_factors(World& w) {
 void establish_cohorts(World& w, std::int64_t step) {
   auto& m = w.mines;
   const std::size_t slot = static_cast<std::size_t>(step) % lag_months(w);
-  std::vector<double>& returned_share = w.mine_farmland_ha; // reused: per-mine scratch
+  std::vector<double>& returned_share = w.scratch.mine_farmland_ha; // reused: per-mine scratch
   std::fill(returned_share.begin(), returned_share.end(), 0.0);
-  w.established_this_step_ha = 0.0;
+  w.finance.established_this_step_ha = 0.0;
   bool any_returned = false;
   for (std::size_t k = 0; k < m.size(); ++k) {
     double total = 0.0;
@@ -80,14 +82,14 @@ void establish_cohorts(World& w, std::int64_t step) {
     const double unrestored = m.damaged_ha[k] + m.restoring_ha[k];
     m.restoring_ha[k] = std::max(0.0, m.restoring_ha[k] - total);
     const bool established =
-        CounterRng(seed_of(w), Stream::establishment, static_cast<std::uint64_t>(step), k)
+        CounterRng(seed_of(w), streams::establishment, static_cast<std::uint64_t>(step), k)
             .bernoulli(0, w.params.restoration.establishment_success);
     if (established) {
       m.restored_ha[k] += total;
       for (std::size_t f = 0; f < funder_count; ++f)
         restored_by(w, k, f) += cohort(w, k, slot, f);
-      w.regional_restored_ha += total;
-      w.established_this_step_ha += total;
+      w.finance.regional_restored_ha += total;
+      w.finance.established_this_step_ha += total;
       returned_share[k] = unrestored > 0.0 ? std::min(1.0, total / unrestored) : 0.0;
       any_returned = true;
     } else {
@@ -96,7 +98,7 @@ void establish_cohorts(World& w, std::int64_t step) {
     for (std::size_t f = 0; f < funder_count; ++f)
       cohort(w, k, slot, f) = 0.0;
   }
-  w.established_total_ha += w.established_this_step_ha;
+  w.finance.established_total_ha += w.finance.established_this_step_ha;
   if (!any_returned) return;
   auto& h = w.households;
   const auto& v = w.villages;
@@ -108,7 +110,7 @@ void establish_cohorts(World& w, std::int64_t step) {
     for (std::uint32_t k = 0; k < v.affected_offsets[a + 1] - first; ++k) {
       const double share = returned_share[v.affected_mine[first + k]];
       if (share <= 0.0) continue;
-      double& physical = h.claim_physical_ha[h.claim_first[i] + k];
+      double& physical = w.claims.physical_ha[h.claim_first[i] + k];
       const double back = physical * share;
       physical -= back;
       returned += back;
@@ -138,7 +140,7 @@ Yuan restore_legacy(World& w, std::size_t slot, std::size_t funder, double budge
   Yuan spent = 0;
   for (std::size_t k = 0; k < m.size(); ++k) {
     if (m.status[k] != MineStatus::legacy || m.damaged_ha[k] <= 0.0) continue;
-    const double unit_cost = cost_yuan_per_ha * w.mine_scratch[k];
+    const double unit_cost = cost_yuan_per_ha * w.scratch.mine[k];
     const double area =
         std::min(m.damaged_ha[k], budget_yuan * m.damaged_ha[k] / damaged / unit_cost);
     start_restoration(w, k, slot, funder, area);
@@ -153,7 +155,7 @@ void sell_carbon(World& w) {
   auto& m = w.mines;
   for (std::size_t k = 0; k < m.size(); ++k) {
     if (m.restored_ha[k] <= 0.0) continue;
-    w.carbon_sink_t_co2 += m.restored_ha[k] * r.sequestration_t_co2_per_ha_year / 12.0;
+    w.finance.carbon_sink_t_co2 += m.restored_ha[k] * r.sequestration_t_co2_per_ha_year / 12.0;
     if (!mk.carbon_enabled) continue;
     for (std::size_t f = 0; f < funder_count; ++f) {
       const double ha = restored_by(w, k, f);
@@ -161,7 +163,7 @@ void sell_carbon(World& w) {
       const Yuan revenue = to_yuan(monthly_carbon_revenue_yuan(
           ha, r.sequestration_t_co2_per_ha_year, mk.carbon_price_yuan_per_t));
       w.ledger.transfer(Ledger::outside, funder_account(w, k, f), revenue, flow_carbon_revenue);
-      if (f == funder_state) w.fiscal_balance_yuan += revenue;
+      if (f == funder_state) w.finance.fiscal_balance_yuan += revenue;
     }
   }
 }
@@ -182,7 +184,7 @@ void assign_mining_jobs(World& w) {
       if (d > p.economy.mining_job_radius_km) continue;
       for (std::uint32_t i = v.first_household[a]; i < v.first_household[a + 1]; ++i)
         if (h.sector[i] == Sector::agriculture)
-          candidates.emplace_back(d, CounterRng(seed_of(w), Stream::mining_jobs, 0, i, k).bits(0),
+          candidates.emplace_back(d, CounterRng(seed_of(w), streams::mining_jobs, 0, i, k).bits(0),
                                   i);
     }
     const auto hired = static_cast<std::size_t>(
@@ -192,101 +194,10 @@ void assign_mining_jobs(World& w) {
     for (std::size_t c = 0; c < hired; ++c) {
       const std::uint32_t i = std::get<2>(candidates[c]);
       h.sector[i] = Sector::mining;
-      w.employer[i] = static_cast<std::int32_t>(k);
+      w.households.employer[i] = static_cast<std::int32_t>(k);
     }
-    w.mine_workers[k] = static_cast<std::int64_t>(hired);
+    w.mines.workers[k] = static_cast<std::int64_t>(hired);
   }
-}
-
-/// Lay off the workers of mines that no longer produce for good (closed).
-void lay_off(World& w) {
-  auto& h = w.households;
-  bool any = false;
-  for (std::size_t k = 0; k < w.mines.size(); ++k)
-    if (w.mines.status[k] != MineStatus::active && w.mine_workers[k] > 0) any = true;
-  if (!any) return;
-#pragma omp parallel for schedule(static)
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    const std::int32_t e = w.employer[i];
-    if (e >= 0 && w.mines.status[static_cast<std::size_t>(e)] != MineStatus::active) {
-      h.sector[i] = Sector::unemployed;
-      w.employer[i] = -1;
-    }
-  }
-  for (std::size_t k = 0; k < w.mines.size(); ++k)
-    if (w.mines.status[k] != MineStatus::active) w.mine_workers[k] = 0;
-}
-
-/// Fill green vacancies: unemployed households first, then farming ones, each by random key.
-void match_green_jobs(World& w, std::int64_t step) {
-  const auto& p = w.params;
-  double restored = 0.0;
-  for (const double ha : w.mines.restored_ha)
-    restored += ha;
-  const auto target = static_cast<std::int64_t>(
-      std::floor(p.economy.green_jobs_per_ha * p.restoration.green_conversion_share * restored));
-  std::int64_t vacancies = target - w.green_workers;
-  auto& h = w.households;
-  for (const Sector pool : {Sector::unemployed, Sector::agriculture}) {
-    if (vacancies <= 0) return;
-    w.candidates.clear();
-    for (std::uint32_t i = 0; i < h.size(); ++i)
-      if (h.sector[i] == pool)
-        w.candidates.emplace_back(
-            CounterRng(seed_of(w), Stream::green_jobs, static_cast<std::uint64_t>(step), i).bits(0),
-            i);
-    const auto hired = static_cast<std::size_t>(
-        std::min<std::int64_t>(vacancies, static_cast<std::int64_t>(w.candidates.size())));
-    std::nth_element(w.candidates.begin(),
-                     w.candidates.begin() + static_cast<std::ptrdiff_t>(hired), w.candidates.end());
-    for (std::size_t c = 0; c < hired; ++c)
-      h.sector[w.candidates[c].second] = Sector::green;
-    w.green_workers += static_cast<std::int64_t>(hired);
-    vacancies -= static_cast<std::int64_t>(hired);
-  }
-}
-
-void pay_enterprises_and_wages(World& w) {
-  const auto& p = w.params;
-  auto& m = w.mines;
-  auto& ledger = w.ledger;
-  for (std::size_t k = 0; k < m.size(); ++k) {
-    if (m.owner[k] < 0) continue;
-    const std::size_t cash = w.enterprises.cash_account[static_cast<std::size_t>(m.owner[k])];
-    if (m.status[k] == MineStatus::active && !m.halted[k]) {
-      ledger.transfer(
-          Ledger::outside, cash,
-          to_yuan(m.output_t_per_month[k] * m.quota_factor[k] * p.enterprises.price_yuan_per_t),
-          flow_ore_sales);
-      ledger.transfer(cash, Ledger::outside,
-                      to_yuan(m.output_t_per_month[k] * m.quota_factor[k] *
-                              p.enterprises.operating_cost_yuan_per_t),
-                      flow_operating_cost);
-    }
-    ledger.transfer(cash, w.households_account,
-                    to_yuan(static_cast<double>(w.mine_workers[k]) *
-                            p.economy.wage_mining_yuan_per_year / 12.0),
-                    flow_mining_wages);
-  }
-  for (std::size_t e = 0; e < w.enterprises.size(); ++e) {
-    const Yuan balance = ledger.balance(w.enterprises.cash_account[e]);
-    if (balance >= 0) continue;
-    const double rate = overdraft_rate(p.enterprises, rating_of(w.enterprises.credit_score[e]));
-    ledger.transfer(w.enterprises.cash_account[e], Ledger::outside,
-                    to_yuan(static_cast<double>(-balance) * rate / 12.0), flow_interest);
-  }
-  ledger.transfer(Ledger::outside, w.households_account,
-                  to_yuan(static_cast<double>(w.green_workers + w.placed_green_workers) *
-                          p.economy.wage_green_yuan_per_year / 12.0),
-                  flow_green_wages);
-  for (std::size_t k = 0; k < m.size(); ++k)
-    for (std::size_t f = 0; f < funder_count; ++f) {
-      const double ha = restored_by(w, k, f) * p.restoration.green_conversion_share;
-      if (ha <= 0.0) continue;
-      const Yuan income = to_yuan(ha * p.economy.green_net_income_yuan_per_ha / 12.0);
-      ledger.transfer(Ledger::outside, funder_account(w, k, f), income, flow_green_income);
-      if (f == funder_state) w.fiscal_balance_yuan += income;
-    }
 }
 
 } // namespace
@@ -319,14 +230,14 @@ std::vector<std::string> flow_names() {
 
 double active_cost_yuan_per_ha(const World& w) {
   const auto& r = w.params.restoration;
-  return learning_cost_yuan_per_ha(r.cost_active_yuan_per_ha, w.regional_restored_ha,
+  return learning_cost_yuan_per_ha(r.cost_active_yuan_per_ha, w.finance.regional_restored_ha,
                                    r.learning_exponent, w.params.market.carbon_learning_boost,
                                    w.params.market.carbon_enabled);
 }
 
 double legacy_cost_yuan_per_ha(const World& w) {
   const auto& r = w.params.restoration;
-  return learning_cost_yuan_per_ha(r.cost_legacy_yuan_per_ha, w.regional_restored_ha,
+  return learning_cost_yuan_per_ha(r.cost_legacy_yuan_per_ha, w.finance.regional_restored_ha,
                                    r.learning_exponent, w.params.market.carbon_learning_boost,
                                    w.params.market.carbon_enabled);
 }
@@ -341,11 +252,17 @@ double enterprise_cash_yuan(const World& w) {
 void initialise_finance(World& w) {
   const auto& p = w.params;
   w.ledger = Ledger(flow_names());
-  w.households_account = w.ledger.add_account("households");
-  w.social_capital_account = w.ledger.add_account("social capital");
-  w.governments.county[west_county] = w.ledger.add_account("county west");
-  w.governments.county[east_county] = w.ledger.add_account("county east");
-  w.governments.higher = w.ledger.add_account("higher government");
+  w.accounts.households = w.ledger.add_account("households");
+  w.accounts.social_capital = w.ledger.add_account("social capital");
+  // Local governments' accounts, west to east: "county west" and "county east" when there
+  // are two, "county 1" .. "county n" otherwise.
+  const auto counties = static_cast<std::size_t>(p.region.counties);
+  w.governments.account.assign(counties, 0);
+  for (std::size_t county = 0; county < counties; ++county)
+    w.governments.account[county] = w.ledger.add_account(
+        counties == 2 ? std::string(county == 0 ? "county west" : "county east")
+                      : std::string("county ").append(std::to_string(county + 1)));
+  w.governments.higher_account = w.ledger.add_account("higher government");
 
   const auto enterprises = static_cast<std::size_t>(p.enterprises.count);
   auto& e = w.enterprises;
@@ -353,7 +270,7 @@ void initialise_finance(World& w) {
   e.credit_score.assign(enterprises, p.enterprises.initial_credit_score);
   for (std::size_t k = 0; k < enterprises; ++k) {
     e.complies[k] =
-        p.enterprises.restoration_duty && CounterRng(seed_of(w), Stream::enterprise_strategy, 0, k)
+        p.enterprises.restoration_duty && CounterRng(seed_of(w), streams::enterprise_strategy, 0, k)
                                               .bernoulli(0, p.enterprises.initial_compliance_share);
     e.cash_account.push_back(w.ledger.add_account("enterprise " + std::to_string(k) + " cash"));
     e.deposit_account.push_back(
@@ -379,12 +296,12 @@ void initialise_finance(World& w) {
   }
 
   const std::size_t mines = m.size();
-  w.restoring_cohort_ha.assign(mines * lag_months(w) * funder_count, 0.0);
-  w.restored_by_funder_ha.assign(mines * funder_count, 0.0);
-  w.bond_payment_ends.assign(static_cast<std::size_t>(p.simulation.steps) + 1, 0.0);
-  w.employer.assign(w.households.size(), -1);
-  w.mine_workers.assign(mines, 0);
-  w.candidates.reserve(w.households.size());
+  w.mines.restoring_cohort_ha.assign(mines * lag_months(w) * funder_count, 0.0);
+  w.mines.restored_by_funder_ha.assign(mines * funder_count, 0.0);
+  w.finance.bond_payment_ends.assign(static_cast<std::size_t>(p.simulation.steps) + 1, 0.0);
+  w.households.employer.assign(w.households.size(), -1);
+  w.mines.workers.assign(mines, 0);
+  w.scratch.job_candidates.reserve(w.households.size());
   assign_mining_jobs(w);
   plan_year(w, 0);
 }
@@ -412,11 +329,11 @@ void restore(World& w, std::int64_t step) {
       const double full = owner_restoration_ha(true, m.new_damage_ha[k], m.damaged_ha[k],
                                                p.enterprises.backlog_share_per_year, 1.0);
       m.avoided_ha[k] += full - area;
-      m.avoided_yuan[k] += (full - area) * active_cost * w.mine_scratch[k];
+      m.avoided_yuan[k] += (full - area) * active_cost * w.scratch.mine[k];
     }
     if (area <= 0.0) continue;
     start_restoration(w, k, slot, funder_enterprise, area);
-    const Yuan cost = to_yuan(area * active_cost * w.mine_scratch[k]);
+    const Yuan cost = to_yuan(area * active_cost * w.scratch.mine[k]);
     const std::size_t deposit = w.enterprises.deposit_account[owner];
     const Yuan from_deposit = std::clamp<Yuan>(ledger.balance(deposit), 0, cost);
     ledger.transfer(deposit, Ledger::outside, from_deposit, flow_restoration_enterprise);
@@ -426,37 +343,31 @@ void restore(World& w, std::int64_t step) {
 
   // Legacy mines: the higher government's share, then social capital's.
   const Yuan state =
-      restore_legacy(w, slot, funder_state, w.state_legacy_yuan_per_month, legacy_cost);
-  ledger.transfer(w.governments.higher, Ledger::outside, state, flow_restoration_state);
-  w.fiscal_balance_yuan -= state;
-  if (w.bond_payment_yuan_per_month > 0.0) {
-    ledger.transfer(w.social_capital_account, Ledger::outside,
-                    to_yuan(w.bond_payment_yuan_per_month), flow_bond_repayment);
-    w.bond_payment_yuan_per_month = std::max(
-        0.0, w.bond_payment_yuan_per_month - w.bond_payment_ends[static_cast<std::size_t>(step)]);
+      restore_legacy(w, slot, funder_state, w.finance.state_legacy_yuan_per_month, legacy_cost);
+  ledger.transfer(w.governments.higher_account, Ledger::outside, state, flow_restoration_state);
+  w.finance.fiscal_balance_yuan -= state;
+  if (w.finance.bond_payment_yuan_per_month > 0.0) {
+    ledger.transfer(w.accounts.social_capital, Ledger::outside,
+                    to_yuan(w.finance.bond_payment_yuan_per_month), flow_bond_repayment);
+    w.finance.bond_payment_yuan_per_month =
+        std::max(0.0, w.finance.bond_payment_yuan_per_month -
+                          w.finance.bond_payment_ends[static_cast<std::size_t>(step)]);
   }
   const Yuan social =
-      restore_legacy(w, slot, funder_social, w.social_legacy_yuan_per_month, legacy_cost);
+      restore_legacy(w, slot, funder_social, w.finance.social_legacy_yuan_per_month, legacy_cost);
   if (social > 0 && p.market.bonds_enabled) {
     const Yuan proceeds = to_yuan(p.market.bond_share * static_cast<double>(social));
-    ledger.transfer(Ledger::outside, w.social_capital_account, proceeds, flow_bond_proceeds);
+    ledger.transfer(Ledger::outside, w.accounts.social_capital, proceeds, flow_bond_proceeds);
     const double months = 12.0 * p.market.bond_term_years;
     const double payment = bond_payment_yuan_per_month(
         static_cast<double>(proceeds), p.market.bond_rate, p.market.bond_term_years);
-    w.bond_payment_yuan_per_month += payment;
+    w.finance.bond_payment_yuan_per_month += payment;
     const auto last = static_cast<std::size_t>(step) + static_cast<std::size_t>(months);
-    if (last < w.bond_payment_ends.size()) w.bond_payment_ends[last] += payment;
+    if (last < w.finance.bond_payment_ends.size()) w.finance.bond_payment_ends[last] += payment;
   }
-  ledger.transfer(w.social_capital_account, Ledger::outside, social, flow_restoration_social);
+  ledger.transfer(w.accounts.social_capital, Ledger::outside, social, flow_restoration_social);
 
   sell_carbon(w);
-}
-
-void run_economy(World& w, std::int64_t step) {
-  lay_off(w);
-  match_green_jobs(w, step);
-  pay_enterprises_and_wages(w);
-  update_incomes(w, step);
 }
 
 void plan_year(World& w, std::int64_t /*step*/) {
@@ -467,7 +378,7 @@ void plan_year(World& w, std::int64_t /*step*/) {
     if (left > 0) ledger.transfer(account, Ledger::outside, left, flow_budget_lapse);
     ledger.transfer(Ledger::outside, account, to_yuan(budget), flow_fiscal_grant);
   };
-  for (const std::size_t county : w.governments.county)
+  for (const std::size_t county : w.governments.account)
     lapse_and_refill(county, p.government.county_budget_yuan_per_year);
 
   double legacy_damaged = 0.0;
@@ -476,8 +387,8 @@ void plan_year(World& w, std::int64_t /*step*/) {
   const double cost = legacy_cost_yuan_per_ha(w);
   const double need = legacy_damaged * cost / p.government.legacy_plan_years;
   const double state = p.government.fiscal_coverage * need;
-  lapse_and_refill(w.governments.higher, state);
-  w.state_legacy_yuan_per_month = state / 12.0;
+  lapse_and_refill(w.governments.higher_account, state);
+  w.finance.state_legacy_yuan_per_month = state / 12.0;
 
   const double revenue_per_ha =
       p.restoration.green_conversion_share * p.economy.green_net_income_yuan_per_ha +
@@ -492,7 +403,7 @@ void plan_year(World& w, std::int64_t /*step*/) {
                             ? std::min(p.market.ppp_capacity_yuan_per_year,
                                        (1.0 - p.government.fiscal_coverage) * need)
                             : 0.0;
-  w.social_legacy_yuan_per_month = social / 12.0;
+  w.finance.social_legacy_yuan_per_month = social / 12.0;
 }
 
 } // namespace minesim

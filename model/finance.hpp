@@ -44,10 +44,6 @@ void initialise_finance(World& world);
 /// and social capital start new restoration work; carbon is sequestered and sold.
 void restore(World& world, std::int64_t step);
 
-/// Phase 5: layoffs at closed mines, green job matching, enterprises' revenue, costs, wages
-/// and interest, green income, and household incomes.
-void run_economy(World& world, std::int64_t step);
-
 /// Phase 10 (yearly): government budgets lapse and are refilled; the legacy restoration
 /// plan and social capital's investment for the coming year.
 void plan_year(World& world, std::int64_t step);
@@ -58,5 +54,11 @@ void plan_year(World& world, std::int64_t step);
 
 /// Sum of all enterprises' cash (negative: overdraft).
 [[nodiscard]] double enterprise_cash_yuan(const World& world);
+
+/// Established land of `mine` restored by `funder` (a funder_* index), in hectares.
+[[nodiscard]] double& restored_by(World& world, std::size_t mine, std::size_t funder);
+
+/// The ledger account that receives the income of land funded by `funder` at `mine`.
+[[nodiscard]] std::size_t funder_account(const World& world, std::size_t mine, std::size_t funder);
 
 } // namespace minesim

@@ -1,4 +1,5 @@
 #include "model/game.hpp"
+#include "model/streams.hpp"
 
 #include "engine/random.hpp"
 
@@ -64,7 +65,7 @@ void TripartiteGame::step(std::int64_t t) {
     // costs more than ten thousand cheap updates.
 #pragma omp parallel for schedule(static) if (n >= 65536)
     for (std::uint64_t i = 0; i < n; ++i) {
-      const CounterRng rng(seed_, Stream::game, static_cast<std::uint64_t>(t), i, p);
+      const CounterRng rng(seed_, streams::game, static_cast<std::uint64_t>(t), i, p);
       next[i] = now[i];
       if (rng.uniform(0) >= g_.revision_rate) continue;
       const std::uint8_t other = now[rng.below(1, n)];

@@ -5,20 +5,17 @@
 
 namespace minesim {
 
+/// Months of detection history a county keeps for its estimate of the detection rate.
+inline constexpr std::size_t history_months = 36;
+
+/// Restored over ever-damaged area of the county's owned mines.
+[[nodiscard]] double county_active_restoration_rate(const World& world, std::size_t county);
+
+/// Output quotas from credit ratings (under credit linkage).
+void set_quotas(World& world);
+
 /// Allocate governance state. Called once by make_world.
 void initialise_governance(World& world);
-
-/// Phase 8 (collective action part, after participation): reports of shirking mines,
-/// petitions with Granovetter thresholds and fatigue, stability pressure, halts.
-void act_collectively(World& world, std::int64_t step);
-
-/// Phase 9: report-triggered and routine inspections, detections, fines, remedies and
-/// forfeits, credit scores.
-void supervise(World& world, std::int64_t step);
-
-/// Phase 10 (governance part): credit rewards, enterprises' and counties' strategy choices,
-/// output quotas under credit linkage.
-void update_strategies(World& world, std::int64_t step);
 
 /// Whether mine k's owner shirks this month (legacy mines have no owner and never do).
 [[nodiscard]] bool owner_shirks(const World& world, std::size_t mine);

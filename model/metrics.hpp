@@ -1,8 +1,9 @@
 #pragma once
-// Metric collectors: the time series of OUTPUT.md that this version computes, and the
-// sampled household panel. Values are recorded at step 0 (the initial state) and after
-// every step.
+// The metrics recorder: every module's time series (model/module.hpp), in the order of the
+// output contract, and the sampled household panel. Values are recorded at step 0 (the
+// initial state) and after every step, from the read-only world.
 #include "engine/record.hpp"
+#include "model/module.hpp"
 #include "model/world.hpp"
 
 #include <vector>
@@ -11,27 +12,29 @@ namespace minesim {
 
 class Metrics {
 public:
-  /// Prepare storage for `steps` steps of `world` (no allocation while recording).
-  Metrics(const World& world, std::int64_t steps);
+  /// Prepare storage for `steps` steps of `world` (no allocation while recording). Throws
+  /// std::logic_error when two modules define a series of the same name.
+  Metrics(const World& world, std::int64_t steps, ModuleList modules);
 
   /// Record the time series for `step`, and a panel snapshot when one is due.
-  void record(World& world, std::int64_t step);
+  void record(const World& world, std::int64_t step);
 
   [[nodiscard]] const std::vector<TimeSeries>& timeseries() const { return series_; }
   [[nodiscard]] const std::vector<std::int64_t>& panel_steps() const { return panel_steps_; }
   [[nodiscard]] const std::vector<std::int64_t>& panel_household_ids() const { return panel_ids_; }
   [[nodiscard]] const std::vector<PanelField>& panel_fields() const { return panel_fields_; }
-  [[nodiscard]] const std::vector<SurveyOutput>& surveys() const { return surveys_; }
 
 private:
+  ModuleList modules_;
+  std::vector<std::size_t> first_;     ///< per module: its first value; one more at the end
+  std::vector<std::size_t> series_of_; ///< value index -> index in series_
+  std::vector<double> values_;         ///< this step's values, module by module
+  MetricScratch scratch_;
   std::vector<TimeSeries> series_;
   std::int64_t snapshot_interval_;
   std::vector<std::int64_t> panel_steps_;
   std::vector<std::int64_t> panel_ids_;
   std::vector<PanelField> panel_fields_;
-  std::vector<double> sums_;         ///< scratch for the household sums of one step
-  std::vector<double> sort_scratch_; ///< one double per household: the radix sort's buffer
-  std::vector<SurveyOutput> surveys_;
 };
 
 } // namespace minesim

@@ -202,6 +202,12 @@ std::vector<ParameterBinding> build_table() {
                     false));
   t.push_back(field("region.damage_radius_km", &P::region, &RegionParams::damage_radius_km, 0, 1e3,
                     {"km", "villages this close to a mine are affected by it", m21}, false));
+  t.push_back(field("region.counties", &P::region, &RegionParams::counties, 1, 255,
+                    {"county",
+                     "local governments, each governing a vertical strip of the region of "
+                     "equal width (west to east)",
+                     m25},
+                    false));
   // [mines]
   t.push_back(field("mines.count", &P::mines, &MineParams::count, 1, 1e5,
                     {"mine", "mines in the region", m22}, false));
@@ -812,6 +818,9 @@ Parameters parameters_from(const LoadedScenario& scenario) {
   Parameters p;
   for (std::size_t k = 0; k < table.size(); ++k)
     table[k].set(p, scenario.values[k]);
+  // Specs past the table are parameters of modules outside the model (model/module.hpp).
+  for (std::size_t k = table.size(); k < scenario.values.size(); ++k)
+    p.extension[scenario.keys[k]] = scenario.values[k];
 
   auto fail = [&](const std::string& key, const std::string& message) {
     throw InputError(scenario.positions[scenario.index_of(key)], key, message);
@@ -836,7 +845,6 @@ Parameters parameters_from(const LoadedScenario& scenario) {
   if (p.households.count > std::numeric_limits<std::uint32_t>::max() / 2)
     fail("households.count", "too many households for 32-bit network ids");
 
-  const auto& specs = parameter_specs();
   for (const CalendarEvent& e : scenario.events) {
     ScheduledEvent out;
     out.step = e.step;
@@ -855,9 +863,8 @@ Parameters parameters_from(const LoadedScenario& scenario) {
     } else { // "set", validated by the loader against the parameter's spec
       out.action = ScheduledEvent::Action::set;
       const auto& key = std::get<std::string>(e.fields.at("key"));
-      const auto it = std::find_if(specs.begin(), specs.end(),
-                                   [&](const ParameterSpec& s) { return s.key == key; });
-      out.parameter = static_cast<std::size_t>(it - specs.begin());
+      out.parameter = scenario.index_of(key); // past the table: a module's own parameter
+      out.key = key;
       out.value = e.fields.at("value");
     }
     p.calendar.push_back(std::move(out));
@@ -911,6 +918,19 @@ std::string parameter_dictionary_markdown() {
     md << "| `" << e.action << "` | " << fields << " | " << e.meaning << " |\n";
   }
   return md.str();
+}
+
+} // namespace minesim
+
+namespace minesim {
+
+double Parameters::extension_real(const std::string& key) const {
+  const auto it = extension.find(key);
+  if (it == extension.end())
+    throw std::logic_error("no parameter " + key + ": its module's parameters were not loaded");
+  return std::holds_alternative<double>(it->second)
+             ? std::get<double>(it->second)
+             : static_cast<double>(std::get<std::int64_t>(it->second));
 }
 
 } // namespace minesim

@@ -24,7 +24,9 @@
 #include "scenario/loader.hpp"
 
 #include <functional>
+#include <map>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace minesim {
@@ -44,7 +46,9 @@ struct ScheduledEvent {
   std::int64_t step = 0;
   Action action = Action::close_mine;
   std::int64_t mine = -1;    ///< close_mine
-  std::size_t parameter = 0; ///< set: index into parameter_table()
+  std::size_t parameter = 0; ///< set: index into parameter_table(), or past it for a
+                             ///< module's own parameter (then `key` names it)
+  std::string key;           ///< set: the parameter's key
   Value value;               ///< set: the new value
 };
 
@@ -72,6 +76,12 @@ struct Parameters {
   CollectiveActionParams collective_action; ///< [participation] reporting and petitions
   GameParams game;
   std::vector<ScheduledEvent> calendar; ///< sorted by step, file order within a step
+  /// Parameters of modules outside the model, by key ("rumour.spread_probability"): the
+  /// specs a module declares (Module::parameters) are loaded after the table's.
+  std::map<std::string, Value> extension;
+
+  /// A module's real (or integer) parameter; throws std::logic_error when it was not loaded.
+  [[nodiscard]] double extension_real(const std::string& key) const;
 };
 
 /// One row of the parameter table: the spec and how to read and write the field.

@@ -1,21 +1,19 @@
 #pragma once
-// The monthly phases of MODEL.md §3 as functions of the world, and the schedule that runs
-// them in order.
+// The schedule of a month built from the modules' phases (MODEL.md §3).
 #include "engine/schedule.hpp"
 #include "model/metrics.hpp"
+#include "model/module.hpp"
 #include "model/world.hpp"
 
 namespace minesim {
 
-/// Phase 1: calendar events due at `step`, in file order.
-void apply_calendar(World& world, std::int64_t step);
-/// Phase 2: closures, production and new damage to mines and households' farmland.
-void produce_and_damage(World& world, std::int64_t step);
-/// Phase 7: perception targets, adjustment, then social influence over the network.
-void update_perceptions(World& world, std::int64_t step);
+/// The schedule of a month: one phase per slot (model/module.hpp), each running the slot's
+/// module phases in registry order; the yearly slot at year ends only; the metrics are
+/// recorded at the end of the record slot.
+[[nodiscard]] Schedule make_schedule(World& world, Metrics& metrics, const ModuleList& modules);
 
-/// The 11 phases of MODEL.md §3 in order. Phases whose submodel this version does not model
-/// yet (supervision) keep their place without a body.
-[[nodiscard]] Schedule make_schedule(World& world, Metrics& metrics);
+/// The record slot's module phases, then the metrics, for `step`: what the schedule's last
+/// phase does, and what records the initial state (step 0).
+void record_step(World& world, Metrics& metrics, const ModuleList& modules, std::int64_t step);
 
 } // namespace minesim

@@ -1,5 +1,7 @@
 #include "model/simulation.hpp"
 
+#include "model/tables.hpp"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -14,96 +16,33 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-template <class T>
-Column column(std::string name, std::string units, std::string description,
-              const std::vector<T>& values) {
-  Column c{std::move(name), std::move(units), std::move(description), {}, {}};
-  if constexpr (std::is_floating_point_v<T>) {
-    c.real.assign(values.begin(), values.end());
-  } else {
-    c.integer.reserve(values.size());
-    for (const T& v : values)
-      c.integer.push_back(static_cast<std::int64_t>(v));
-  }
-  return c;
-}
-
-/// A column of an event table: one member of every event, as int64 or float64.
-template <class Event, class T>
-void add_event_column(EventTable& table, const char* name, const char* units,
-                      const std::vector<Event>& events, T Event::*member) {
-  Column c{name, units, "", {}, {}};
-  auto& values = [&]() -> auto& {
-    if constexpr (std::is_floating_point_v<T>)
-      return c.real;
-    else
-      return c.integer;
-  }
-  ();
-  values.reserve(events.size());
-  for (const Event& e : events)
-    values.push_back(e.*member);
-  table.columns.push_back(std::move(c));
-}
-
-EventTable negotiation_table(const std::vector<NegotiationEvent>& e) {
-  EventTable t{"negotiations",
-               "One row per negotiation outcome (agreement or dispute), sorted "
-               "by step, household and mine. model: 0 enterprise_direct, 1 "
-               "enterprise_funded_gov_organized, 2 joint, 3 state_funded, 4 "
-               "investment_promotion; payer: 0 enterprise, 1 local government, 2 "
-               "state, 3 social capital, 4 enterprise and local government.",
-               {}};
-  using N = NegotiationEvent;
-  add_event_column(t, "step", "step", e, &N::step);
-  add_event_column(t, "household", "1", e, &N::household);
-  add_event_column(t, "mine", "1", e, &N::mine);
-  add_event_column(t, "model", "1", e, &N::model);
-  add_event_column(t, "payer", "1", e, &N::payer);
-  add_event_column(t, "offer_yuan", "yuan", e, &N::offer_yuan);
-  add_event_column(t, "demand_yuan", "yuan", e, &N::demand_yuan);
-  add_event_column(t, "rounds", "round", e, &N::rounds);
-  add_event_column(t, "agreed", "1", e, &N::agreed);
-  add_event_column(t, "amount_yuan", "yuan", e, &N::amount_yuan);
-  return t;
-}
-
-EventTable inspection_table(const std::vector<InspectionEvent>& e) {
-  EventTable t{"inspections",
-               "One row per inspection, sorted by step, then in inspection order within a step "
-               "(report-triggered first, by mine; then routine). government: county 0 west, 1 "
-               "east.",
-               {}};
-  using I = InspectionEvent;
-  add_event_column(t, "step", "step", e, &I::step);
-  add_event_column(t, "government", "1", e, &I::government);
-  add_event_column(t, "mine", "1", e, &I::mine);
-  add_event_column(t, "triggered_by_report", "1", e, &I::triggered_by_report);
-  add_event_column(t, "detected", "1", e, &I::detected);
-  add_event_column(t, "fine_yuan", "yuan", e, &I::fine_yuan);
-  return t;
-}
-
 } // namespace
 
-Simulation::Simulation(const Parameters& params)
-    : world_([&] {
+Simulation::Simulation(const Parameters& params, ModuleList modules)
+    : modules_(std::move(modules)), streams_(register_streams(modules_)), world_([&] {
         const auto start = std::chrono::steady_clock::now();
         World w = make_world(params);
+        for (const auto& module : modules_)
+          module->initialise(w);
         init_seconds_ = seconds_since(start);
         return w;
       }()),
-      metrics_(world_, params.simulation.steps), schedule_(make_schedule(world_, metrics_)) {
+      metrics_(world_, params.simulation.steps, modules_),
+      schedule_(make_schedule(world_, metrics_, modules_)) {
   if (params.game.tripartite)
     game_.emplace(params.game, static_cast<std::uint64_t>(params.simulation.seed),
                   params.simulation.steps);
   else
-    metrics_.record(world_, 0);
+    record_step(world_, metrics_, modules_, 0);
 }
 
 bool Simulation::run(const RunControl& control) {
+  return run_until(world_.params.simulation.steps, control);
+}
+
+bool Simulation::run_until(std::int64_t last_step, const RunControl& control) {
   const auto start = std::chrono::steady_clock::now();
-  const std::int64_t steps = world_.params.simulation.steps;
+  const std::int64_t steps = std::min(last_step, world_.params.simulation.steps);
   for (std::int64_t step = steps_done_ + 1; step <= steps; ++step) {
     if (control.stop && control.stop->load()) break;
     if (game_) {
@@ -140,11 +79,8 @@ RunRecord Simulation::record(std::string scenario_toml, std::string resolved_tom
   r.panel_household_ids = metrics_.panel_household_ids();
   r.panel_fields = metrics_.panel_fields();
   r.network = &w.network;
-  r.surveys = metrics_.surveys();
-  if (w.params.simulation.record_events) {
-    r.events.push_back(negotiation_table(w.negotiation_events));
-    r.events.push_back(inspection_table(w.inspection_events));
-  }
+  for (const auto& module : modules_)
+    module->record(w, r);
 
   const auto& h = w.households;
   r.tables["households"] = {
@@ -158,7 +94,8 @@ RunRecord Simulation::record(std::string scenario_toml, std::string resolved_tom
   r.tables["villages"] = {
       column("x_km", "km", "East-west position.", v.x_km),
       column("y_km", "km", "North-south position.", v.y_km),
-      column("county", "1", "Local government: 0 west, 1 east.", v.county),
+      column("county", "1", "Local government id (/governments row), numbered west to east.",
+             v.county),
       column("first_household", "1",
              "First household id of the village (households are ordered by village, so "
              "village v holds ids first_household[v] to first_household[v] + households[v] - 1).",
@@ -180,12 +117,39 @@ RunRecord Simulation::record(std::string scenario_toml, std::string resolved_tom
       column("y_km", "km", "North-south position.", m.y_km),
       column("status", "1", "Status at the end of the run: 0 active, 1 closed, 2 legacy.", status),
       column("owner", "1", "Owning enterprise id, -1 for legacy mines.", m.owner),
-      column("county", "1", "Local government: 0 west, 1 east.", m.county),
+      column("county", "1", "Local government id (/governments row), numbered west to east.",
+             m.county),
       column("output_t_per_month", "t/month", "Production while active.", m.output_t_per_month),
       column("closure_step", "month",
              "Step at which the mine closed or will close; -1 for "
              "legacy mines.",
              m.closure_step),
+  };
+  const auto& g = w.governments;
+  const std::size_t counties = g.size();
+  std::vector<double> west_km(counties), east_km(counties);
+  std::vector<std::int64_t> villages(counties, 0), households(counties, 0), mines(counties, 0);
+  for (std::size_t c = 0; c < counties; ++c) {
+    west_km[c] = w.params.region.side_km * static_cast<double>(c) / static_cast<double>(counties);
+    east_km[c] =
+        w.params.region.side_km * static_cast<double>(c + 1) / static_cast<double>(counties);
+  }
+  for (std::size_t a = 0; a < v.size(); ++a) {
+    ++villages[v.county[a]];
+    households[v.county[a]] += static_cast<std::int64_t>(v.households(a));
+  }
+  for (std::size_t k = 0; k < m.size(); ++k)
+    ++mines[m.county[k]];
+  r.tables["governments"] = {
+      column("west_km", "km", "West edge of the county's strip of the region.", west_km),
+      column("east_km", "km", "East edge of the county's strip of the region.", east_km),
+      column("villages", "village", "Villages in the county.", villages),
+      column("households", "household", "Households in the county.", households),
+      column("mines", "mine", "Mines in the county.", mines),
+      column("strict", "1", "1 when supervising strictly at the end of the run.", g.strict),
+      column("generosity", "1", "Compensation generosity at the end of the run.", g.generosity),
+      column("stability_pressure", "petition-month", "Stability pressure at the end of the run.",
+             g.stability_pressure),
   };
   return r;
 }

@@ -3,6 +3,7 @@
 #include "engine/record.hpp"
 #include "model/game.hpp"
 #include "model/metrics.hpp"
+#include "model/module.hpp"
 #include "model/phases.hpp"
 #include "model/world.hpp"
 
@@ -21,11 +22,17 @@ struct RunControl {
 
 class Simulation {
 public:
-  /// Build the initial world. Call omp_set_num_threads before, not after.
-  explicit Simulation(const Parameters& params);
+  /// Build the initial world with `modules` (the model's, in schedule order, unless given).
+  /// Call omp_set_num_threads before, not after. Throws std::logic_error when two modules'
+  /// random streams or time series collide.
+  explicit Simulation(const Parameters& params, ModuleList modules = default_modules());
 
   /// Run every step. Returns false when stopped early through `control.stop`.
   bool run(const RunControl& control = {});
+
+  /// Run the steps up to `last_step` (at most simulation.steps) that are not done yet.
+  /// Returns false when stopped early through `control.stop`.
+  bool run_until(std::int64_t last_step, const RunControl& control = {});
 
   /// The run file's content. `scenario_toml` and `resolved_toml` are stored as given.
   [[nodiscard]] RunRecord record(std::string scenario_toml, std::string resolved_toml) const;
@@ -34,8 +41,13 @@ public:
   [[nodiscard]] const Metrics& metrics() const { return metrics_; }
   [[nodiscard]] std::int64_t steps_done() const { return steps_done_; }
 
+  [[nodiscard]] const ModuleList& modules() const { return modules_; }
+  [[nodiscard]] const StreamRegistry& streams() const { return streams_; }
+
 private:
   double init_seconds_ = 0.0; // first: set while world_ is being built
+  ModuleList modules_;
+  StreamRegistry streams_;
   World world_;
   Metrics metrics_;
   Schedule schedule_;

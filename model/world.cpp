@@ -41,10 +41,11 @@ void place_villages(World& w) {
   v.y_km.resize(villages);
   v.county.resize(villages);
   for (std::size_t k = 0; k < villages; ++k) {
-    const CounterRng rng(seed, Stream::village_position, 0, k);
+    const CounterRng rng(seed, streams::village_position, 0, k);
     v.x_km[k] = rng.uniform(0, 0.0, p.region.side_km);
     v.y_km[k] = rng.uniform(1, 0.0, p.region.side_km);
-    v.county[k] = v.x_km[k] < p.region.side_km / 2 ? west_county : east_county;
+    v.county[k] =
+        county_of(v.x_km[k], p.region.side_km, static_cast<std::size_t>(p.region.counties));
   }
   // Multinomial village sizes above the floor: each remaining household picks a village.
   std::vector<std::uint32_t> count(villages,
@@ -52,7 +53,7 @@ void place_villages(World& w) {
   const auto remaining = static_cast<std::uint64_t>(
       p.households.count - p.region.villages * p.households.min_per_village);
   for (std::uint64_t k = 0; k < remaining; ++k)
-    ++count[CounterRng(seed, Stream::village_assignment, 0, k).below(0, villages)];
+    ++count[CounterRng(seed, streams::village_assignment, 0, k).below(0, villages)];
   v.first_household.assign(villages + 1, 0);
   for (std::size_t k = 0; k < villages; ++k)
     v.first_household[k + 1] = v.first_household[k] + count[k];
@@ -88,11 +89,12 @@ void place_mines(World& w) {
   m.remedy_ha.assign(mines, 0.0);
   m.new_damage_ha.assign(mines, 0.0);
   for (std::size_t k = 0; k < mines; ++k) {
-    const CounterRng pos(seed, Stream::mine_position, 0, k);
+    const CounterRng pos(seed, streams::mine_position, 0, k);
     m.x_km[k] = pos.uniform(0, 0.0, p.region.side_km);
     m.y_km[k] = pos.uniform(1, 0.0, p.region.side_km);
-    m.county[k] = m.x_km[k] < p.region.side_km / 2 ? west_county : east_county;
-    const CounterRng rng(seed, Stream::mine_attributes, 0, k);
+    m.county[k] =
+        county_of(m.x_km[k], p.region.side_km, static_cast<std::size_t>(p.region.counties));
+    const CounterRng rng(seed, streams::mine_attributes, 0, k);
     const bool legacy = k < static_cast<std::size_t>(p.mines.legacy_count);
     if (legacy) {
       m.status[k] = MineStatus::legacy;
@@ -169,13 +171,13 @@ void create_households(World& w) {
       claims += per_household;
     }
   }
-  h.claim_physical_ha.assign(claims, 0.0);
-  h.claim_uncompensated_ha.assign(claims, 0.0);
+  w.claims.physical_ha.assign(claims, 0.0);
+  w.claims.uncompensated_ha.assign(claims, 0.0);
 
   const double size_p = (p.households.size_mean_persons - 1.0) / 5.0;
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < n; ++i) {
-    const CounterRng rng(seed, Stream::household_attributes, 0, i);
+    const CounterRng rng(seed, streams::household_attributes, 0, i);
     int persons = 1;
     for (std::uint64_t k = 0; k < 5; ++k)
       persons += rng.bernoulli(draw_size + k, size_p) ? 1 : 0;
@@ -196,7 +198,7 @@ void create_households(World& w) {
 void assign_initial_damage(World& w) {
   const auto& p = w.params;
   for (std::size_t m = 0; m < w.mines.size(); ++m)
-    w.mine_farmland_ha[m] = w.mines.damaged_ha[m] * p.mines.farmland_damage_share;
+    w.scratch.mine_farmland_ha[m] = w.mines.damaged_ha[m] * p.mines.farmland_damage_share;
   assign_farmland_damage(w);
   // Part of the damage before the start was already compensated, at the official value.
   auto& h = w.households;
@@ -206,17 +208,17 @@ void assign_initial_damage(World& w) {
     const std::uint32_t claims =
         w.villages.affected_offsets[h.village[i] + 1] - w.villages.affected_offsets[h.village[i]];
     for (std::uint32_t c = h.claim_first[i]; c < h.claim_first[i] + claims; ++c)
-      h.claim_uncompensated_ha[c] = uncompensated * h.claim_physical_ha[c];
+      w.claims.uncompensated_ha[c] = uncompensated * w.claims.physical_ha[c];
     h.received_yuan[i] = (1.0 - uncompensated) * h.official_value_yuan[i];
   }
 }
 
 void initialise_latents(World& w) {
   auto& h = w.households;
-  compensation_ratios(w, w.household_scratch);
+  compensation_ratios(w, w.scratch.household);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
-    const PerceptionInputs in = gather_perception_inputs(w, w.household_scratch, i);
+    const PerceptionInputs in = gather_perception_inputs(w, w.scratch.household, i);
     Latents offsets{};
     for (std::size_t x = 0; x < latent_count; ++x)
       offsets[x] = h.offset[x][i];
@@ -240,14 +242,20 @@ World make_world(const Parameters& params) {
   place_mines(w);
   link_villages_and_mines(w);
   const std::size_t mines = w.mines.size();
-  w.mine_scratch.assign(mines, 0.0);
-  w.mine_weight.assign(mines, 0.0);
-  w.mine_farmland_ha.assign(mines, 0.0);
-  w.thread_claim_scratch.assign(static_cast<std::size_t>(omp_get_max_threads()) * mines, 0.0);
-  w.village_scratch.assign(w.villages.size(), 0.0);
+  w.scratch.mine.assign(mines, 0.0);
+  w.scratch.county.assign(static_cast<std::size_t>(params.region.counties), 0.0);
+  w.scratch.county_ni_sum.assign(static_cast<std::size_t>(params.region.counties), 0.0);
+  w.scratch.county_villages.assign(static_cast<std::size_t>(params.region.counties), 0.0);
+  w.scratch.damage_weight.assign(mines, 0.0);
+  w.scratch.affected_households.assign(mines, 0.0);
+  w.scratch.claim_area.assign(mines, 0.0);
+  w.scratch.inspection_order.reserve(mines);
+  w.scratch.mine_farmland_ha.assign(mines, 0.0);
+  w.scratch.thread_claim.assign(static_cast<std::size_t>(omp_get_max_threads()) * mines, 0.0);
+  w.scratch.village.assign(w.villages.size(), 0.0);
   create_households(w);
-  w.household_scratch.assign(w.households.size(), 0.0);
-  w.sums.reserve(w.households.size(), 16);
+  w.scratch.household.assign(w.households.size(), 0.0);
+  w.scratch.sums.reserve(w.households.size(), 16);
   assign_initial_damage(w);
   w.network = build_social_network(
       params.network, VillageLayout{w.villages.first_household, w.villages.x_km, w.villages.y_km},
@@ -272,7 +280,7 @@ void assign_farmland_damage(World& w) {
   const auto& v = w.villages;
   const std::size_t mines = w.mines.size();
   const std::size_t scratch = static_cast<std::size_t>(omp_get_max_threads()) * mines;
-  if (w.thread_claim_scratch.size() < scratch) w.thread_claim_scratch.resize(scratch);
+  if (w.scratch.thread_claim.size() < scratch) w.scratch.thread_claim.resize(scratch);
     // Total weight per mine: sum over affected villages of exposure times the village's
     // undamaged land. Villages are summed serially in id order, each over its own households.
 #pragma omp parallel for schedule(static)
@@ -280,19 +288,19 @@ void assign_farmland_damage(World& w) {
     double undamaged = 0.0;
     for (std::uint32_t i = v.first_household[a]; i < v.first_household[a + 1]; ++i)
       undamaged += std::max(0.0, h.land_ha[i] - h.damaged_land_ha[i]);
-    w.village_scratch[a] = undamaged;
+    w.scratch.village[a] = undamaged;
   }
-  std::fill(w.mine_weight.begin(), w.mine_weight.end(), 0.0);
+  std::fill(w.scratch.damage_weight.begin(), w.scratch.damage_weight.end(), 0.0);
   for (std::size_t a = 0; a < v.size(); ++a)
     for (std::uint32_t k = v.affected_offsets[a]; k < v.affected_offsets[a + 1]; ++k) {
       const std::uint32_t m = v.affected_mine[k];
-      w.mine_weight[m] += v.exposure[a * mines + m] * w.village_scratch[a];
+      w.scratch.damage_weight[m] += v.exposure[a * mines + m] * w.scratch.village[a];
     }
     // Per-household parts: reads only the household's own start-of-phase land.
 #pragma omp parallel
   {
     double* const parts =
-        w.thread_claim_scratch.data() + static_cast<std::size_t>(omp_get_thread_num()) * mines;
+        w.scratch.thread_claim.data() + static_cast<std::size_t>(omp_get_thread_num()) * mines;
 #pragma omp for schedule(static)
     for (std::size_t i = 0; i < h.size(); ++i) {
       const std::uint32_t a = h.village[i];
@@ -302,15 +310,15 @@ void assign_farmland_damage(World& w) {
       const double undamaged = std::max(0.0, h.land_ha[i] - h.damaged_land_ha[i]);
       for (std::uint32_t k = 0; k < count; ++k) {
         const std::uint32_t m = v.affected_mine[first + k];
-        parts[k] = farmland_part_ha(w.mine_farmland_ha[m], v.exposure[a * mines + m], undamaged,
-                                    w.mine_weight[m]);
+        parts[k] = farmland_part_ha(w.scratch.mine_farmland_ha[m], v.exposure[a * mines + m],
+                                    undamaged, w.scratch.damage_weight[m]);
       }
       const double added = cap_at_undamaged(undamaged, std::span<double>(parts, count));
       if (added <= 0.0) continue;
       for (std::uint32_t k = 0; k < count; ++k) {
-        h.claim_physical_ha[h.claim_first[i] + k] += parts[k];
-        h.claim_uncompensated_ha[h.claim_first[i] + k] += parts[k];
-        if (!w.claim_total_ha.empty()) w.claim_total_ha[h.claim_first[i] + k] += parts[k];
+        w.claims.physical_ha[h.claim_first[i] + k] += parts[k];
+        w.claims.uncompensated_ha[h.claim_first[i] + k] += parts[k];
+        if (!w.claims.total_ha.empty()) w.claims.total_ha[h.claim_first[i] + k] += parts[k];
       }
       h.damaged_land_ha[i] += added;
       h.official_value_yuan[i] += added * w.official_value_yuan_per_ha;
@@ -344,9 +352,9 @@ void update_incomes(World& w, std::int64_t step) {
     const std::size_t first = v.first_household[a];
     const std::size_t count = v.households(a);
     std::copy_n(h.income_yuan_per_year.begin() + static_cast<std::ptrdiff_t>(first), count,
-                w.household_scratch.begin() + static_cast<std::ptrdiff_t>(first));
+                w.scratch.household.begin() + static_cast<std::ptrdiff_t>(first));
     v.median_income_yuan[a] =
-        median_inplace(std::span<double>(w.household_scratch.data() + first, count));
+        median_inplace(std::span<double>(w.scratch.household.data() + first, count));
   }
 }
 

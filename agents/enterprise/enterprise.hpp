@@ -51,6 +51,8 @@ struct EnterpriseStore {
   std::vector<double> credit_score;
   std::vector<std::size_t> cash_account;
   std::vector<std::size_t> deposit_account;
+  std::vector<double> generosity;               ///< compensation generosity (offer multiplier)
+  std::vector<std::uint8_t> detected_this_year; ///< a violation of its mines was detected
 
   [[nodiscard]] std::size_t size() const { return complies.size(); }
 };

@@ -43,6 +43,10 @@ struct MineStore {
                                              ///< remedied, -1 when none is due
   std::vector<double> remedy_ha;             ///< area to remedy by that step
   std::vector<double> new_damage_ha;         ///< damage caused this step
+  std::vector<std::int64_t> workers;         ///< households employed by the mine
+  /// Restoring land by the step its work started, [mine][start step % lag][funder].
+  std::vector<double> restoring_cohort_ha;
+  std::vector<double> restored_by_funder_ha; ///< [mine][funder], established land
 
   [[nodiscard]] std::size_t size() const { return status.size(); }
 };

@@ -12,11 +12,19 @@ struct RegionParams {
   std::int64_t villages = 40;      ///< number of villages
   double exposure_lambda_km = 3.0; ///< exposure e = exp(-distance / lambda)
   double damage_radius_km = 5.0;   ///< a village within this distance of a mine is affected by it
+  std::int64_t counties = 2;       ///< local governments: vertical strips of equal width
 };
 
-/// Index of a county (local government): west half 0, east half 1.
-inline constexpr std::uint8_t west_county = 0;
-inline constexpr std::uint8_t east_county = 1;
+/// The county (local government) of a point at `x_km`: the region is cut into `counties`
+/// vertical strips of equal width, numbered west to east. With two counties this is the
+/// west half (0) and the east half (1).
+[[nodiscard]] inline std::uint8_t county_of(double x_km, double side_km, std::size_t counties) {
+  std::size_t k = 0;
+  while (k + 1 < counties &&
+         x_km >= side_km * static_cast<double>(k + 1) / static_cast<double>(counties))
+    ++k;
+  return static_cast<std::uint8_t>(k);
+}
 
 /// Villages as columns. Exposure is dense [village][mine]; the affected mines of each
 /// village (within the damage radius) are a CSR list, in mine-id order.
@@ -33,6 +41,7 @@ struct VillageStore {
   std::vector<double> air_quality, water_quality, vegetation;
   std::vector<double> mining_intensity;   ///< sum over active mines of e * output / 100 kt
   std::vector<double> median_income_yuan; ///< median household income, this step
+  std::vector<double> negotiation_index;  ///< negotiation index NI (MODEL.md §4.5)
 
   [[nodiscard]] std::size_t size() const { return x_km.size(); }
   [[nodiscard]] std::size_t households(std::size_t v) const {

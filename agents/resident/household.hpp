@@ -3,6 +3,10 @@
 // village: the households of village v are [first_household[v], first_household[v+1]).
 #include <array>
 #include <cstdint>
+#include <deque>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace minesim {
@@ -26,6 +30,35 @@ struct HouseholdParams {
   double informed_max = 0.5;
   double threshold_mean = 0.25; ///< Granovetter threshold, normal, clipped to [0.01, 1]
   double threshold_sd = 0.12;
+};
+
+/// Columns that a module outside the model's own adds to a store (a research extension):
+/// one double per entity each, found by name.
+class ExtraColumns {
+public:
+  /// Add a column of `n` zeros called `name`. Throws std::logic_error if it exists.
+  std::vector<double>& add(std::string name, std::size_t n) {
+    if (find(name) != nullptr) throw std::logic_error("the column " + name + " exists already");
+    names_.push_back(std::move(name));
+    values_.emplace_back(n, 0.0);
+    return values_.back();
+  }
+  /// The column called `name`, or nullptr.
+  [[nodiscard]] std::vector<double>* find(std::string_view name) {
+    for (std::size_t k = 0; k < names_.size(); ++k)
+      if (names_[k] == name) return &values_[k];
+    return nullptr;
+  }
+  [[nodiscard]] const std::vector<double>* find(std::string_view name) const {
+    for (std::size_t k = 0; k < names_.size(); ++k)
+      if (names_[k] == name) return &values_[k];
+    return nullptr;
+  }
+  [[nodiscard]] std::size_t size() const { return names_.size(); }
+
+private:
+  std::vector<std::string> names_;
+  std::deque<std::vector<double>> values_; ///< a deque: adding keeps references valid
 };
 
 /// Household columns. Latents are double-buffered: the perception phase reads `latent` and
@@ -54,11 +87,20 @@ struct HouseholdStore {
   std::vector<double> official_value_yuan; ///< official compensation value of all damage
   std::vector<double> received_yuan;       ///< compensation received so far, all payers
 
-  // Damage claims: household i has one claim per affected mine of its village, at
-  // [claim_first[i], claim_first[i] + affected mines of its village).
+  // Damage claims (agents/resident/claim.hpp): household i has one claim per affected mine
+  // of its village, at [claim_first[i], claim_first[i] + affected mines of its village).
   std::vector<std::uint32_t> claim_first;
-  std::vector<double> claim_physical_ha;      ///< farmland damaged by the mine, not restored
-  std::vector<double> claim_uncompensated_ha; ///< damaged and not yet compensated
+
+  // Employment, information and collective action.
+  std::vector<std::int32_t> employer; ///< mine id of a mining job, -1 otherwise
+  std::vector<double> informed_next;  ///< information after this month's hearings
+  std::vector<std::uint8_t> participating_next;
+  std::vector<std::uint16_t> hearings_attended; ///< bit k: attended a hearing k months ago
+  std::vector<std::uint8_t> petitioning;        ///< petitioning this month
+  std::vector<std::uint8_t> petitioning_next;
+  std::vector<std::int32_t> petition_months; ///< consecutive petitioning months
+
+  ExtraColumns extra; ///< columns of modules outside the model
 
   [[nodiscard]] std::size_t size() const { return village.size(); }
 };

@@ -2,7 +2,7 @@
 // Social influence over the network (MODEL.md §4.6): one synchronous step of DeGroot
 // averaging or of the Hegselmann-Krause bounded-confidence rule.
 #include "agents/resident/household.hpp"
-#include "network/social_network.hpp"
+#include "engine/csr.hpp"
 
 #include <array>
 #include <span>

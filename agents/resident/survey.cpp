@@ -15,7 +15,8 @@ namespace {
 /// order. A key per household rather than a shuffle keeps the draw a pure function of
 /// (seed, step, household).
 std::vector<std::int64_t> sample_households(std::size_t households, std::size_t size,
-                                            std::uint64_t seed, std::int64_t step, Stream stream) {
+                                            std::uint64_t seed, std::int64_t step,
+                                            StreamId stream) {
   std::vector<std::pair<std::uint64_t, std::int64_t>> keys(households);
   const auto counter_step = static_cast<std::uint64_t>(step);
 #pragma omp parallel for schedule(static)

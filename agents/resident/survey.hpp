@@ -29,13 +29,12 @@ struct SurveyParams {
   double interval_level = 0.95;            ///< coverage of that percentile interval
 };
 
-/// Random streams of the survey, passed in by the caller (who owns the Stream enum):
-/// `sample` keys the choice of respondents, `items` the answer noise, `bootstrap` the
-/// resampling. Each is keyed by (seed, stream, step, household or resample).
+/// Random streams of the survey: `sample` keys the choice of respondents, `items` the answer noise,
+/// `bootstrap` the resampling. Each is keyed by (seed, stream, step, household or resample).
 struct SurveyStreams {
-  Stream sample;
-  Stream items;
-  Stream bootstrap;
+  StreamId sample = numbered_stream(19, "survey_sample");
+  StreamId items = numbered_stream(20, "survey_items");
+  StreamId bootstrap = numbered_stream(21, "survey_bootstrap");
 };
 
 /// Standardized path coefficients of the structural chain, each named "outcome~predictor".

@@ -27,9 +27,9 @@ namespace {
 namespace fs = std::filesystem;
 
 /// The counter-based stream of replicate seeds. It is keyed by the batch seed, never by a
-/// run's seed, so it cannot collide with the model's streams (src/engine/random.hpp) in any
-/// way that matters; a value far from theirs keeps the purposes visibly apart.
-constexpr auto replicate_seed_stream = Stream::batch_replicate_seed;
+/// run's seed, so it cannot collide with the model's streams in any way that matters; a
+/// number far from theirs keeps the purposes visibly apart.
+constexpr StreamId replicate_seed_stream = numbered_stream(0xBA7C, "batch_replicate_seed");
 constexpr std::uint64_t seed_mask = (std::uint64_t{1} << 53) - 1;
 constexpr std::int64_t max_replicates = BatchLimits::max_replicates;
 constexpr std::size_t max_runs = BatchLimits::max_runs;

@@ -8,52 +8,100 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace minesim {
 
 __extension__ using uint128 = unsigned __int128; // a GNU extension, used for one multiply
 
-/// Purposes of random draws. Each purpose has its own stream so that adding a draw for
-/// one purpose never shifts the numbers of another. Values are part of the output's
-/// reproducibility promise: append new streams, never renumber.
-enum class Stream : std::uint32_t {
-  village_position = 1,
-  village_assignment = 2,
-  mine_position = 3,
-  mine_attributes = 4,
-  household_attributes = 5,
-  network_small_world = 6,
-  network_kinship = 7,
-  network_inter_village = 8,
-  panel_sample = 9,
-  damage = 10,
-  perception = 11,
-  enterprise_strategy = 12,
-  establishment = 13,
-  mining_jobs = 14,
-  green_jobs = 15,
-  compensation_queue = 16,
-  diffusion = 17,
-  participation = 18,
-  survey_sample = 19,
-  survey_items = 20,
-  survey_bootstrap = 21,
-  reports = 22,
-  petitions = 23,
-  detection = 24,
-  inspections = 25,
-  government_strategy = 26,
-  game = 27,
-  batch_replicate_seed = 0xBA7C, ///< seeds of a batch's replicates (src/batch)
+/// A random stream: the purpose a draw serves. Each purpose has its own stream, so adding a
+/// draw for one purpose never shifts the numbers of another. The id is the second word of
+/// the Philox key and part of the output's reproducibility promise.
+///
+/// Streams are declared by the code that draws from them, not here: a module declares
+/// `named_stream("rumour")`, whose id is derived from the name, and registers it at start-up
+/// (StreamRegistry), which refuses two streams with one id. The streams that existed before
+/// streams had names keep their numbers (`numbered_stream`, ids below 2^31); ids derived from
+/// names have the top bit set, so the two kinds never meet.
+struct StreamId {
+  std::uint32_t id = 0;
+  std::string_view name;
+};
+
+/// The 32-bit FNV-1a hash of `name` with the top bit set: the id of a named stream.
+[[nodiscard]] constexpr std::uint32_t stream_id_from_name(std::string_view name) noexcept {
+  std::uint32_t hash = 2166136261u;
+  for (const char c : name) {
+    hash ^= static_cast<std::uint8_t>(c);
+    hash *= 16777619u;
+  }
+  return hash | 0x80000000u;
+}
+
+/// A stream whose id is derived from its name.
+[[nodiscard]] constexpr StreamId named_stream(std::string_view name) noexcept {
+  return {stream_id_from_name(name), name};
+}
+
+/// A stream that keeps the number it had before streams were named (below 2^31).
+[[nodiscard]] constexpr StreamId numbered_stream(std::uint32_t id, std::string_view name) noexcept {
+  return {id, name};
+}
+
+/// The streams of one run, registered at start-up by their owners. Two streams with the same
+/// id, or one name with two ids, are a programming error caught before any draw.
+class StreamRegistry {
+public:
+  /// Add `stream`, drawn by `owner` (a module's name). Registering the same stream twice is
+  /// allowed (two owners may share one); throws std::logic_error on a collision.
+  void add(StreamId stream, std::string_view owner) {
+    for (const Entry& e : entries_) {
+      if (e.stream.id == stream.id && e.stream.name == stream.name) return;
+      if (e.stream.id == stream.id)
+        throw std::logic_error(std::string("random stream '")
+                                   .append(stream.name)
+                                   .append("' of ")
+                                   .append(owner)
+                                   .append(" has the id ")
+                                   .append(std::to_string(stream.id))
+                                   .append(" of stream '")
+                                   .append(e.stream.name)
+                                   .append("' of ")
+                                   .append(e.owner)
+                                   .append("; rename one of them"));
+      if (e.stream.name == stream.name)
+        throw std::logic_error(std::string("random stream '")
+                                   .append(stream.name)
+                                   .append("' is registered with two ids"));
+    }
+    entries_.push_back(Entry{stream, std::string(owner)});
+  }
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+  /// The registered stream called `name`, or nullptr.
+  [[nodiscard]] const StreamId* find(std::string_view name) const {
+    for (const Entry& e : entries_)
+      if (e.stream.name == name) return &e.stream;
+    return nullptr;
+  }
+
+private:
+  struct Entry {
+    StreamId stream;
+    std::string owner;
+  };
+  std::vector<Entry> entries_;
 };
 
 /// A handle on one counter-based stream position: the key (seed, stream) and the counter
 /// (step, agent, other). `uniform(k)` is the k-th uniform draw at that position.
 class CounterRng {
 public:
-  CounterRng(std::uint64_t seed, Stream stream, std::uint64_t step, std::uint64_t agent,
+  CounterRng(std::uint64_t seed, StreamId stream, std::uint64_t step, std::uint64_t agent,
              std::uint64_t other = 0) noexcept
-      : key_{{seed, static_cast<std::uint64_t>(stream)}}, step_(step), agent_(agent),
+      : key_{{seed, static_cast<std::uint64_t>(stream.id)}}, step_(step), agent_(agent),
         other_(other) {}
 
   /// Raw 64 random bits: lane k % 4 of Philox4x64-10 block k / 4.

@@ -5,10 +5,10 @@
 // Construction, and why it is deterministic:
 //   1. Per village (in parallel; each village writes only its own edge list):
 //      a Watts-Strogatz small world from boost::small_world_iterator, driven by a
-//      CounterUrbg on Stream::network_small_world at agent = village index, and kinship
-//      cliques from Stream::network_kinship. Every draw is a pure function of
+//      CounterUrbg on streams::network_small_world at agent = village index, and kinship
+//      cliques from streams::network_kinship. Every draw is a pure function of
 //      (seed, stream, village or household id, draw index), never of thread or order.
-//   2. Inter-village ties on Stream::network_inter_village, agent = tie index e. The ties
+//   2. Inter-village ties on streams::network_inter_village, agent = tie index e. The ties
 //      are grouped by source village so that the exp(-d / D) cumulative weights over the
 //      other villages are computed once per source village, in O(villages) memory per
 //      thread: O(ties + source villages x villages) time, never O(villages^2) memory.
@@ -123,7 +123,7 @@ void add_small_world_edges(const NetworkParams& params, std::uint32_t first,
   // The iterator copies the engine into a uniform_01 at every step and assigns it back;
   // CounterUrbg copies share this one counter, so every step gets fresh draws.
   std::uint64_t draws = 0;
-  CounterUrbg engine(CounterRng(seed, Stream::network_small_world, 0, village), draws);
+  CounterUrbg engine(CounterRng(seed, streams::network_small_world, 0, village), draws);
   using Iterator = boost::small_world_iterator<CounterUrbg, CsrGraph>;
   // small_world_iterator is a single-pass input iterator: consume it once, here.
   for (Iterator it(engine, households, k, rewiring), end; it != end; ++it) {
@@ -151,12 +151,12 @@ void add_kinship_edges(const NetworkParams& params, std::uint32_t first, std::ui
   std::vector<std::pair<std::uint64_t, std::uint32_t>> order(households);
   for (std::uint32_t i = 0; i < households; ++i) {
     const std::uint32_t h = first + i;
-    order[i] = {CounterRng(seed, Stream::network_kinship, 0, h).bits(0), h};
+    order[i] = {CounterRng(seed, streams::network_kinship, 0, h).bits(0), h};
   }
   const auto selected_end = order.begin() + static_cast<std::ptrdiff_t>(members);
   std::partial_sort(order.begin(), selected_end, order.end());
 
-  const CounterRng sizes(seed, Stream::network_kinship, 0, village, 1);
+  const CounterRng sizes(seed, streams::network_kinship, 0, village, 1);
   const auto min_size = static_cast<std::uint64_t>(params.kinship_min_size);
   const auto size_span = static_cast<std::uint64_t>(params.kinship_max_size) - min_size + 1;
   std::size_t start = 0;
@@ -226,7 +226,7 @@ std::vector<EdgeKey> inter_village_edges(const NetworkParams& params, const Vill
   std::vector<std::uint32_t> source_village(tie_count);
   std::vector<std::size_t> bucket_start(village_count + 1, 0);
   for (std::size_t e = 0; e < tie_count; ++e) {
-    const CounterRng rng(seed, Stream::network_inter_village, 0, e);
+    const CounterRng rng(seed, streams::network_inter_village, 0, e);
     source[e] = static_cast<std::uint32_t>(rng.below(0, household_count));
     // The village holding household h: the last v with first[v] <= h (empty villages skipped
     // because upper_bound lands past all equal starts).
@@ -278,7 +278,7 @@ std::vector<EdgeKey> inter_village_edges(const NetworkParams& params, const Vill
       }
       for (std::size_t i = bucket_start[v]; i < bucket_start[v + 1]; ++i) {
         const std::size_t e = by_village[i];
-        const CounterRng rng(seed, Stream::network_inter_village, 0, e);
+        const CounterRng rng(seed, streams::network_inter_village, 0, e);
         // First village whose cumulative weight exceeds u x total: a zero-weight village
         // (v itself, empty ones) has the same cumulative value as its predecessor and so
         // is never the first to exceed. u < 1, but u x total may round up to total.

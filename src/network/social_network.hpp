@@ -3,12 +3,20 @@
 // that includes it) and stored as a compressed sparse row (CSR) adjacency structure with
 // household ids ordered by village, so that neighbours sit close in memory.
 #include "engine/csr.hpp"
+#include "engine/random.hpp"
 
 #include <cstdint>
 #include <span>
 #include <vector>
 
 namespace minesim {
+
+/// The generator's random streams (numbered before streams had names).
+namespace streams {
+inline constexpr StreamId network_small_world = numbered_stream(6, "network_small_world");
+inline constexpr StreamId network_kinship = numbered_stream(7, "network_kinship");
+inline constexpr StreamId network_inter_village = numbered_stream(8, "network_inter_village");
+} // namespace streams
 
 /// Parameters of the network generator (MODEL.md §2.6).
 struct NetworkParams {

@@ -31,7 +31,7 @@ ROOT_ATTRIBUTES = [
 STRING_ATTRIBUTES = {"minesim_version", "git_commit", "compiler", "build_type",
                      "created_utc", "host", "status"}
 INTEGER_ATTRIBUTES = {"schema_version", "threads", "seed", "steps"}
-TABLE_GROUPS = ["households", "villages", "mines"]
+TABLE_GROUPS = ["households", "villages", "mines", "governments"]
 
 
 def text(value):

@@ -26,7 +26,7 @@ required=(damaged_ha restoring_ha restored_ha cumulative_damaged_ha restoration_
 # Datasets that must be bit-identical between runs of the same scenario and seed.
 compare_datasets() {
   local a=$1 b=$2
-  for obj in /timeseries /panel /network /households /villages /mines; do
+  for obj in /timeseries /panel /network /households /villages /mines /governments; do
     h5diff -q "$a" "$b" "$obj" "$obj" || fail "$obj differs between $a and $b"
   done
 }
@@ -51,6 +51,31 @@ baseline_layout)
     "$py" tests/integration/check_run_file.py -q "$tmp/$s.h5" --require share_enterprises_restoring \
       share_governments_strict share_residents_monitoring replicator_share_enterprises_restoring
   done
+  ;;
+three_counties)
+  # region.counties = 3: three local governments, each governing its own strip.
+  "$exe" run scenarios/three_counties.toml -o "$tmp/three.h5" --quiet --set simulation.steps=36
+  "$py" tests/integration/check_run_file.py -q "$tmp/three.h5" --require "${required[@]}"
+  "$py" - "$tmp/three.h5" <<'PY'
+import sys
+import h5py
+import numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    g = f["governments"]
+    assert g["villages"].shape == (3,), g["villages"].shape
+    assert int(g["villages"][:].sum()) == f["villages/x_km"].shape[0]
+    assert int(g["households"][:].sum()) == f["households/village"].shape[0]
+    assert int(g["mines"][:].sum()) == f["mines/x_km"].shape[0]
+    west, east = g["west_km"][:], g["east_km"][:]
+    for table in ("villages", "mines"):
+        x, county = f[table]["x_km"][:], f[table]["county"][:]
+        assert set(np.unique(county)) <= {0, 1, 2}
+        assert np.all((west[county] <= x) & (x < east[county])), table
+    inspections = f["events/inspections"]["government"]
+    assert set(np.unique(inspections)) <= {0, 1, 2}
+    print("three local governments:", g["villages"][:].tolist(), "villages,",
+          g["mines"][:].tolist(), "mines,", len(inspections), "inspections")
+PY
   ;;
 threads_identical)
   "$exe" run scenarios/baseline.toml -o "$tmp/t1.h5" --threads 1 --quiet

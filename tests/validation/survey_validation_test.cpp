@@ -33,8 +33,8 @@ TEST(SurveyValidation, BaselineSurveyHasTheSourcesPattern) {
                                                "simulation.record_events=false"});
     Simulation sim(parameters_from(s));
     ASSERT_TRUE(sim.run());
-    ASSERT_EQ(sim.metrics().surveys().size(), 1u);
-    const auto v = scalars(sim.metrics().surveys().front());
+    ASSERT_EQ(sim.world().surveys.size(), 1u);
+    const auto v = scalars(sim.world().surveys.front());
     EXPECT_GT(v.at("alpha"), 0.8) << "seed " << seed;
     EXPECT_GT(v.at("kmo"), 0.9) << "seed " << seed;
     EXPECT_LT(v.at("bartlett_p"), 0.05) << "seed " << seed;

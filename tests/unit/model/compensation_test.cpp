@@ -26,7 +26,7 @@ TEST_P(CompensationModels, HouseholdsReceiveExactlyWhatPayersPay) {
                                "simulation.steps=72", "compensation.development_right_share=0.2"}));
   const World& w = sim.world();
   double before = total_received(w);
-  Yuan in_kind_before = w.in_kind_yuan;
+  Yuan in_kind_before = w.jobs.in_kind_yuan;
   RunControl control;
   control.after_step = [&](std::int64_t step) {
     const Ledger& l = w.ledger;
@@ -36,11 +36,12 @@ TEST_P(CompensationModels, HouseholdsReceiveExactlyWhatPayersPay) {
     const double after = total_received(w);
     // Payments are whole yuan; the totals carry the fractional initial compensation, so
     // compare to well under a yuan.
-    ASSERT_NEAR(after - before, static_cast<double>(paid + (w.in_kind_yuan - in_kind_before)), 1e-3)
+    ASSERT_NEAR(after - before, static_cast<double>(paid + (w.jobs.in_kind_yuan - in_kind_before)),
+                1e-3)
         << "step " << step;
     ASSERT_EQ(l.sum_of_balances(), 0);
     before = after;
-    in_kind_before = w.in_kind_yuan;
+    in_kind_before = w.jobs.in_kind_yuan;
   };
   ASSERT_TRUE(sim.run(control));
   EXPECT_GT(before, 0.0);
@@ -59,14 +60,14 @@ TEST(Compensation, APayerWithoutCashCannotPayAndHouseholdsWait) {
   const World& w = sim.world();
   EXPECT_EQ(w.ledger.total_flow(flow_compensation_enterprise), 0);
   std::size_t waiting = 0;
-  for (std::size_t c = 0; c < w.claim_pending_yuan.size(); ++c)
-    if (w.claim_pending_yuan[c] > 0) {
+  for (std::size_t c = 0; c < w.claims.pending_yuan.size(); ++c)
+    if (w.claims.pending_yuan[c] > 0) {
       ++waiting;
-      EXPECT_GT(w.households.claim_uncompensated_ha[c], 0.0); // not compensated yet
+      EXPECT_GT(w.claims.uncompensated_ha[c], 0.0); // not compensated yet
       EXPECT_GE(w.mines.owner[static_cast<std::size_t>(
                     w.villages.affected_mine
-                        [w.villages.affected_offsets[w.households.village[w.claim_household[c]]] +
-                         (c - w.households.claim_first[w.claim_household[c]])])],
+                        [w.villages.affected_offsets[w.households.village[w.claims.household[c]]] +
+                         (c - w.households.claim_first[w.claims.household[c]])])],
                 0);
     }
   EXPECT_GT(waiting, 0u);

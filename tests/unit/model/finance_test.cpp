@@ -55,7 +55,7 @@ TEST(Finance, RestorationSpendingIsAreaTimesCost) {
     std::size_t cohorts = 0;
     for (std::size_t k = 0; k < w.mines.size(); ++k)
       for (std::size_t f = 0; f < funder_count; ++f) {
-        const double ha = w.restoring_cohort_ha[(k * lag + slot) * funder_count + f];
+        const double ha = w.mines.restoring_cohort_ha[(k * lag + slot) * funder_count + f];
         if (ha <= 0.0) continue;
         expected += ha * (w.mines.status[k] == MineStatus::legacy
                               ? w.params.restoration.cost_legacy_yuan_per_ha
@@ -69,7 +69,7 @@ TEST(Finance, RestorationSpendingIsAreaTimesCost) {
     ASSERT_NEAR(spent, expected, 0.5 * static_cast<double>(cohorts) + 1e-6) << "step " << step;
   };
   ASSERT_TRUE(sim.run(control));
-  EXPECT_EQ(w.regional_restored_ha, 0.0);
+  EXPECT_EQ(w.finance.regional_restored_ha, 0.0);
 }
 
 TEST(Finance, CohortsEstablishExactlyAfterTheLag) {
@@ -99,7 +99,7 @@ TEST(Finance, FailedCohortsReturnToDamagedLand) {
   const auto& m = sim.world().mines;
   for (std::size_t k = 0; k < m.size(); ++k)
     EXPECT_EQ(m.restored_ha[k], 0.0);
-  EXPECT_EQ(sim.world().carbon_sink_t_co2, 0.0);
+  EXPECT_EQ(sim.world().finance.carbon_sink_t_co2, 0.0);
 }
 
 TEST(Finance, RestorationReturnsFarmlandToClaimants) {
@@ -111,8 +111,8 @@ TEST(Finance, RestorationReturnsFarmlandToClaimants) {
        "government.fiscal_coverage=1", "government.legacy_plan_years=1",
        "region.damage_radius_km=100", "households.land_median_ha=50"}));
   const auto farmland = [&] {
-    const auto& h = sim.world().households;
-    return std::accumulate(h.claim_physical_ha.begin(), h.claim_physical_ha.end(), 0.0);
+    const auto& c = sim.world().claims;
+    return std::accumulate(c.physical_ha.begin(), c.physical_ha.end(), 0.0);
   };
   const double before = farmland();
   ASSERT_TRUE(sim.run());

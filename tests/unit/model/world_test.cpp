@@ -1,3 +1,4 @@
+#include "model/module.hpp"
 #include "model/phases.hpp"
 #include "model/simulation.hpp"
 #include "model/world.hpp"
@@ -9,6 +10,21 @@
 #include <numeric>
 
 using namespace minesim;
+
+namespace {
+/// Run the phases that the model's module `module` has in `slot`, as the schedule would.
+void run_phase(std::string_view module, Slot slot, World& w, std::int64_t step) {
+  bool found = false;
+  for (const auto& m : default_modules())
+    if (m->name() == module)
+      for (const Phase& p : m->phases())
+        if (p.slot == slot) {
+          p.run(w, step);
+          found = true;
+        }
+  ASSERT_TRUE(found) << module << " has no phase in that slot";
+}
+} // namespace
 
 TEST(World, VillagesHoldContiguousHouseholdsAboveTheFloor) {
   const Parameters p = scenarios_for_tests::small_region();
@@ -91,8 +107,8 @@ TEST(World, FarmlandDamageIsTheFarmlandShareOfMineDamage) {
        "restoration.establishment_success=0"});
   Simulation sim(p);
   const auto farmland = [&] {
-    const auto& h = sim.world().households;
-    return std::accumulate(h.claim_physical_ha.begin(), h.claim_physical_ha.end(), 0.0);
+    const auto& c = sim.world().claims;
+    return std::accumulate(c.physical_ha.begin(), c.physical_ha.end(), 0.0);
   };
   const auto cumulative = [&] {
     const auto& m = sim.world().mines.cumulative_damaged_ha;
@@ -124,10 +140,10 @@ TEST(World, MinesCloseAtTheirClosureStepAndByCalendar) {
   World w = make_world(p);
   std::size_t first_active = static_cast<std::size_t>(p.mines.legacy_count);
   const std::int64_t closure = w.mines.closure_step[first_active];
-  produce_and_damage(w, closure);
+  run_phase("environment", Slot::production_damage, w, closure);
   EXPECT_EQ(w.mines.status[first_active], MineStatus::closed);
   const double before = w.mines.cumulative_damaged_ha[first_active];
-  produce_and_damage(w, closure + 1);
+  run_phase("environment", Slot::production_damage, w, closure + 1);
   EXPECT_EQ(w.mines.cumulative_damaged_ha[first_active], before); // closed mines add no damage
 
   ScheduledEvent e;
@@ -135,9 +151,9 @@ TEST(World, MinesCloseAtTheirClosureStepAndByCalendar) {
   e.action = ScheduledEvent::Action::close_mine;
   e.mine = p.mines.legacy_count + 1;
   w.params.calendar = {e};
-  apply_calendar(w, 2);
+  run_phase("calendar", Slot::calendar, w, 2);
   EXPECT_EQ(w.mines.status[first_active + 1], MineStatus::active);
-  apply_calendar(w, 3);
+  run_phase("calendar", Slot::calendar, w, 3);
   EXPECT_EQ(w.mines.status[first_active + 1], MineStatus::closed);
 }
 
@@ -167,6 +183,6 @@ TEST(World, CalendarSetChangesAParameterFromItsStep) {
     if (table[k].spec.key == "mines.damage_ha_per_10kt") e.parameter = k;
   e.value = Value{0.5};
   w.params.calendar = {e};
-  apply_calendar(w, 5);
+  run_phase("calendar", Slot::calendar, w, 5);
   EXPECT_EQ(w.params.mines.damage_ha_per_10kt, 0.5);
 }

@@ -2,6 +2,7 @@
 // and accepted by the contract checker (tests/integration/check_run_file.py).
 #include "agents/resident/survey.hpp"
 #include "io/run_file.hpp"
+#include "model/streams.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -119,7 +120,7 @@ TEST(SurveyRunFile, WritesARealSurvey) {
   std::array<std::vector<double>, latent_count> latents;
   // A chain: each latent is half the previous one plus noise, so the paths are not zero.
   for (std::uint64_t i = 0; i < 400; ++i) {
-    const CounterRng rng(3, Stream::perception, 0, i);
+    const CounterRng rng(3, streams::perception, 0, i);
     double previous = rng.uniform(0);
     latents[0].push_back(previous);
     for (std::size_t c = 1; c < latent_count; ++c) {
@@ -130,8 +131,8 @@ TEST(SurveyRunFile, WritesARealSurvey) {
   SurveyParams params;
   params.sample_size = 300;
   params.bootstrap_resamples = 20;
-  const SurveyResult result =
-      run_survey(params, latents, 3, 2, {Stream::perception, Stream::damage, Stream::panel_sample});
+  const SurveyResult result = run_survey(
+      params, latents, 3, 2, {streams::perception, streams::damage, streams::panel_sample});
   const TempDir dir("real");
   const std::string path = dir.file("run.h5");
   write_run_file(path, record_with({to_output(result)}));

@@ -3,6 +3,7 @@
 // each reference (never by the C++ under test).
 #include "engine/random.hpp"
 #include "engine/survey_statistics.hpp"
+#include "model/streams.hpp"
 
 #include <gtest/gtest.h>
 #include <omp.h>
@@ -206,7 +207,7 @@ TEST(SurveyStatistics, StandardizedOlsRecoversKnownPathsOfASyntheticChain) {
   const Eigen::Index n = 20000;
   Eigen::MatrixXd v(n, 5);
   for (Eigen::Index i = 0; i < n; ++i) {
-    const CounterRng rng(7, Stream::perception, 0, static_cast<std::uint64_t>(i));
+    const CounterRng rng(7, streams::perception, 0, static_cast<std::uint64_t>(i));
     const double e = rng.normal(0);
     const double p = a1 * e + std::sqrt(1 - a1 * a1) * rng.normal(1);
     const double c = a2 * p + std::sqrt(1 - a2 * a2) * rng.normal(2);
@@ -255,7 +256,7 @@ Eigen::MatrixXd synthetic_chain(Eigen::Index n, std::uint64_t seed, double a2, d
       bC * bC + bP * bP + bR * bR + 2 * bC * bP * a2 + 2 * bC * bR * a3 + 2 * bP * bR * a3 * a2;
   Eigen::MatrixXd v(n, 5);
   for (Eigen::Index i = 0; i < n; ++i) {
-    const CounterRng rng(seed, Stream::perception, 1, static_cast<std::uint64_t>(i));
+    const CounterRng rng(seed, streams::perception, 1, static_cast<std::uint64_t>(i));
     const double e = rng.normal(0);
     const double p = a1 * e + std::sqrt(1 - a1 * a1) * rng.normal(1);
     const double c = a2 * p + std::sqrt(1 - a2 * a2) * rng.normal(2);
@@ -278,7 +279,7 @@ double indirect(const Eigen::MatrixXd& v, std::span<const Eigen::Index> rows) {
 
 ResampleBits bits_from(std::uint64_t seed) {
   return [seed](std::uint64_t resample, std::uint64_t k) {
-    return CounterRng(seed, Stream::perception, 99, resample).bits(k);
+    return CounterRng(seed, streams::perception, 99, resample).bits(k);
   };
 }
 

@@ -2,6 +2,7 @@
 // the statistics it reports, determinism, and its run-file form.
 #include "agents/resident/survey.hpp"
 #include "engine/stats.hpp"
+#include "model/streams.hpp"
 
 #include <gtest/gtest.h>
 #include <omp.h>
@@ -18,7 +19,7 @@ namespace {
 using LatentColumns = std::array<std::vector<double>, latent_count>;
 
 /// Streams for the tests; the model passes its own survey streams.
-constexpr SurveyStreams test_streams{Stream::perception, Stream::damage, Stream::panel_sample};
+constexpr SurveyStreams test_streams{streams::perception, streams::damage, streams::panel_sample};
 
 /// Latents of n households following the causal chain of MODEL.md §4.6 at its fixed point,
 /// with the default coefficients and offsets Normal(0, 0.8), 40 villages with their own
@@ -29,9 +30,9 @@ LatentColumns model_like_latents(std::size_t n, std::uint64_t seed) {
   for (auto& c : x)
     c.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const CounterRng h(seed, Stream::household_attributes, 0, i);
+    const CounterRng h(seed, streams::household_attributes, 0, i);
     const std::uint64_t village = h.below(0, 40);
-    const CounterRng v(seed, Stream::village_position, 0, village);
+    const CounterRng v(seed, streams::village_position, 0, village);
     const double air = v.uniform(0, 0.5, 1.0), water = v.uniform(1, 0.4, 1.0),
                  vegetation = v.uniform(2, 0.3, 1.0), intensity = v.uniform(3);
     const double mining = h.bernoulli(1, 0.15) ? 1.0 : 0.0;

@@ -1,0 +1,102 @@
+#pragma once
+// A submodel as a module (docs/architecture.md). A module names the random streams it draws
+// from, attaches its phases to slots of the month, defines its time series and computes them
+// from the read-only world, and adds its tables to the run record. model/registry.cpp lists
+// the modules in schedule order; a new submodel is a new module and one line there.
+#include "engine/parallel.hpp"
+#include "engine/random.hpp"
+#include "engine/record.hpp"
+#include "model/world.hpp"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace minesim {
+
+/// The slots of a month (MODEL.md §3), in order. Within a slot, phases run in the order of
+/// their modules in the registry. The yearly slot runs at year ends only; the record slot
+/// prepares what the metrics read, and the metrics are recorded at its end.
+enum class Slot : std::uint8_t {
+  calendar,
+  production_damage,
+  restoration,
+  environment,
+  economy,
+  compensation,
+  perceptions,
+  participation,
+  supervision,
+  yearly,
+  record,
+};
+inline constexpr std::size_t slot_count = 11;
+/// The slots' names: the schedule's phases and the /timings attributes of the run file.
+inline constexpr std::array<const char*, slot_count> slot_names{
+    "calendar",    "production_damage", "restoration", "environment", "economy", "compensation",
+    "perceptions", "participation",     "supervision", "yearly",      "record"};
+
+/// What a module does in one slot of a step.
+struct Phase {
+  Slot slot;
+  std::function<void(World&, std::int64_t step)> run;
+};
+
+/// A time series a module defines (OUTPUT.md names and units).
+struct SeriesDef {
+  std::string name;
+  std::string units;       ///< "1" for dimensionless
+  std::string description; ///< one sentence
+};
+
+/// Scratch space of the metrics, allocated once: measuring reads the world and writes here.
+struct MetricScratch {
+  ChunkedSum sums;
+  std::vector<double> household;   ///< one double per household
+  std::vector<double> sort_buffer; ///< one double per household: the radix sort's buffer
+  std::vector<double> accumulators;
+};
+
+class Module {
+public:
+  virtual ~Module() = default;
+  /// A short lower-case name: "compensation".
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  /// Its own parameters, when the module is not part of the model's parameter table (a
+  /// research extension): loaded after the table's, their values in Parameters::extension.
+  [[nodiscard]] virtual std::vector<ParameterSpec> parameters() const { return {}; }
+  /// The random streams its phases draw from; registered (and checked for collisions)
+  /// before the world is built.
+  [[nodiscard]] virtual std::vector<StreamId> streams() const { return {}; }
+  /// Size and fill the module's own state once the world's entities exist.
+  virtual void initialise(World& /*world*/) const {}
+  /// Its phases, each in a slot.
+  [[nodiscard]] virtual std::vector<Phase> phases() const { return {}; }
+  /// Its time series.
+  [[nodiscard]] virtual std::vector<SeriesDef> series() const { return {}; }
+  /// The values of series(), in that order, for the state at the end of `step`.
+  virtual void measure(const World& /*world*/, std::int64_t /*step*/, MetricScratch& /*scratch*/,
+                       std::span<double> /*values*/) const {}
+  /// Its event tables and other end-of-run output, added to `record`.
+  virtual void record(const World& /*world*/, RunRecord& /*record*/) const {}
+};
+
+using ModuleList = std::vector<std::shared_ptr<const Module>>;
+
+/// The modules of the model in schedule order (model/registry.cpp).
+[[nodiscard]] ModuleList default_modules();
+
+/// The specs of the parameter table followed by the modules' own parameters: what a scenario
+/// is loaded against when `modules` extend the model.
+[[nodiscard]] std::vector<ParameterSpec> parameter_specs(const ModuleList& modules);
+
+/// Every random stream of a run: the network's, the survey's and those of `modules`. Throws
+/// std::logic_error when two streams share an id.
+[[nodiscard]] StreamRegistry register_streams(const ModuleList& modules);
+
+} // namespace minesim

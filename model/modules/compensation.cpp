@@ -1,0 +1,111 @@
+// Compensation (MODEL.md §4.4): negotiations per damage claim under the five compensation
+// models, the payment queue, annuities and dividends, and the payers' yearly generosity.
+#include "model/compensation.hpp"
+#include "engine/stats.hpp"
+#include "model/finance.hpp"
+#include "model/module.hpp"
+#include "model/tables.hpp"
+
+#include <algorithm>
+
+namespace minesim {
+namespace {
+
+class CompensationModule final : public Module {
+public:
+  [[nodiscard]] std::string_view name() const override { return "compensation"; }
+  [[nodiscard]] std::vector<StreamId> streams() const override {
+    return {streams::compensation_queue};
+  }
+  [[nodiscard]] std::vector<Phase> phases() const override {
+    return {{Slot::compensation, negotiate}, {Slot::yearly, plan_compensation_year}};
+  }
+  [[nodiscard]] std::vector<SeriesDef> series() const override {
+    return {
+        {"compensation_paid_yuan", "yuan", "Compensation paid this step, all payers."},
+        {"compensation_paid_enterprise_yuan", "yuan",
+         "Compensation paid by enterprises this step."},
+        {"compensation_paid_local_gov_yuan", "yuan",
+         "Compensation paid by local governments this step."},
+        {"compensation_paid_state_yuan", "yuan",
+         "Compensation paid by the higher government this step (annuities included)."},
+        {"compensation_paid_social_capital_yuan", "yuan",
+         "Compensation paid by social capital this step (cash part)."},
+        {"dividends_paid_yuan", "yuan",
+         "Development-right dividends paid to households this step."},
+        {"negotiations", "count", "Negotiation rounds held this step (one per claim negotiated)."},
+        {"agreements", "count", "Negotiations that ended in agreement this step."},
+        {"disputes_open", "count", "Claims in open dispute at the end of the step."},
+        {"claims_awaiting_payment", "count", "Agreed claims waiting for the payer's funds."},
+        {"compensation_gini", "1",
+         "Gini coefficient of compensation received, among households with damaged land."},
+    };
+  }
+  void measure(const World& w, std::int64_t, MetricScratch& scratch,
+               std::span<double> value) const override {
+    enum : std::size_t {
+      paid,
+      paid_enterprise,
+      paid_local,
+      paid_state,
+      paid_social,
+      dividends,
+      negotiations,
+      agreements,
+      disputes,
+      awaiting,
+      gini
+    };
+    const auto step_flow = [&](Flow f) { return static_cast<double>(w.ledger.step_flow(f)); };
+    value[paid_enterprise] = step_flow(flow_compensation_enterprise);
+    value[paid_local] = step_flow(flow_compensation_local);
+    value[paid_state] = step_flow(flow_compensation_state);
+    value[paid_social] = step_flow(flow_compensation_social);
+    value[paid] =
+        value[paid_enterprise] + value[paid_local] + value[paid_state] + value[paid_social];
+    value[dividends] = step_flow(flow_dividends);
+    value[negotiations] = static_cast<double>(w.counts.negotiations);
+    value[agreements] = static_cast<double>(w.counts.agreements);
+    for (std::size_t c = 0; c < w.claims.size(); ++c) {
+      value[disputes] += w.claims.dispute[c];
+      value[awaiting] += w.claims.pending_yuan[c] > 0 ? 1.0 : 0.0;
+    }
+    const auto& h = w.households;
+    std::span<double> received(scratch.household);
+    std::size_t damaged = 0;
+    for (std::size_t i = 0; i < h.size(); ++i)
+      if (h.official_value_yuan[i] > 0.0) received[damaged++] = h.received_yuan[i];
+    value[gini] = gini_inplace(received.first(damaged), scratch.sort_buffer);
+  }
+  void record(const World& w, RunRecord& r) const override {
+    if (!w.params.simulation.record_events) return;
+    const auto& e = w.negotiation_events;
+    EventTable t{"negotiations",
+                 "One row per negotiation outcome (agreement or dispute), sorted "
+                 "by step, household and mine. model: 0 enterprise_direct, 1 "
+                 "enterprise_funded_gov_organized, 2 joint, 3 state_funded, 4 "
+                 "investment_promotion; payer: 0 enterprise, 1 local government, 2 "
+                 "state, 3 social capital, 4 enterprise and local government.",
+                 {}};
+    using N = NegotiationEvent;
+    add_event_column(t, "step", "step", e, &N::step);
+    add_event_column(t, "household", "1", e, &N::household);
+    add_event_column(t, "mine", "1", e, &N::mine);
+    add_event_column(t, "model", "1", e, &N::model);
+    add_event_column(t, "payer", "1", e, &N::payer);
+    add_event_column(t, "offer_yuan", "yuan", e, &N::offer_yuan);
+    add_event_column(t, "demand_yuan", "yuan", e, &N::demand_yuan);
+    add_event_column(t, "rounds", "round", e, &N::rounds);
+    add_event_column(t, "agreed", "1", e, &N::agreed);
+    add_event_column(t, "amount_yuan", "yuan", e, &N::amount_yuan);
+    r.events.push_back(std::move(t));
+  }
+};
+
+} // namespace
+
+std::shared_ptr<const Module> compensation_module() {
+  return std::make_shared<CompensationModule>();
+}
+
+} // namespace minesim

@@ -1,0 +1,72 @@
+// Environment (MODEL.md §2.2, §4.1): mines produce and damage land and households'
+// farmland; villages' air, water and vegetation follow the mines around them.
+#include "agents/mine/damage.hpp"
+#include "model/module.hpp"
+
+namespace minesim {
+namespace {
+
+void produce_and_damage(World& w, std::int64_t step) {
+  auto& m = w.mines;
+  w.counts.mines_halted = 0;
+  const auto& p = w.params.mines;
+  for (std::size_t k = 0; k < m.size(); ++k) {
+    if (m.status[k] == MineStatus::active && m.closure_step[k] == step)
+      m.status[k] = MineStatus::closed;
+    const bool producing = m.status[k] == MineStatus::active && !m.halted[k];
+    if (m.status[k] == MineStatus::active && m.halted[k]) ++w.counts.mines_halted;
+    const double damage =
+        producing ? new_damage_ha(m.output_t_per_month[k] * m.quota_factor[k], p.damage_ha_per_10kt)
+                  : 0.0;
+    m.new_damage_ha[k] = damage;
+    m.cumulative_damaged_ha[k] += damage;
+    m.damaged_ha[k] += damage;
+    w.scratch.mine_farmland_ha[k] = damage * p.farmland_damage_share;
+  }
+  assign_farmland_damage(w);
+}
+
+class EnvironmentModule final : public Module {
+public:
+  [[nodiscard]] std::string_view name() const override { return "environment"; }
+  [[nodiscard]] std::vector<Phase> phases() const override {
+    return {{Slot::production_damage, produce_and_damage},
+            {Slot::environment, [](World& w, std::int64_t) { update_environment(w); }}};
+  }
+  [[nodiscard]] std::vector<SeriesDef> series() const override {
+    return {
+        {"farmland_damaged_ha", "ha",
+         "Households' farmland damaged and not restored (sum of claims)."},
+        {"mines_active", "count", "Mines producing this step (active and not halted)."},
+        {"air_quality_mean", "1", "Mean air quality AQ of households' villages."},
+        {"water_quality_mean", "1", "Mean water quality WQ of households' villages."},
+        {"vegetation_mean", "1", "Mean vegetation cover VG of households' villages."},
+    };
+  }
+  void measure(const World& w, std::int64_t, MetricScratch& scratch,
+               std::span<double> value) const override {
+    const auto& h = w.households;
+    value[0] = scratch.sums.sum(h.size(), [&](std::size_t i) { return h.damaged_land_ha[i]; });
+    const auto& m = w.mines;
+    for (std::size_t k = 0; k < m.size(); ++k)
+      if (m.status[k] == MineStatus::active && !m.halted[k]) value[1] += 1.0;
+    const auto& v = w.villages;
+    for (std::size_t a = 0; a < v.size(); ++a) {
+      const auto households = static_cast<double>(v.households(a));
+      value[2] += households * v.air_quality[a];
+      value[3] += households * v.water_quality[a];
+      value[4] += households * v.vegetation[a];
+    }
+    const auto count = static_cast<double>(h.size());
+    for (std::size_t k = 2; k < 5; ++k)
+      value[k] /= count;
+  }
+};
+
+} // namespace
+
+std::shared_ptr<const Module> environment_module() {
+  return std::make_shared<EnvironmentModule>();
+}
+
+} // namespace minesim

@@ -1,0 +1,83 @@
+// Perceptions and influence (MODEL.md §4.6): each household's five latent perceptions move
+// toward their targets, then social influence over the network.
+#include "agents/resident/influence.hpp"
+#include "agents/resident/perception.hpp"
+#include "engine/stats.hpp"
+#include "model/module.hpp"
+
+#include <algorithm>
+
+namespace minesim {
+namespace {
+
+void update_perceptions(World& w, std::int64_t /*step*/) {
+  auto& h = w.households;
+  const auto& pp = w.params.perception;
+  const double alpha = pp.adjustment_rate;
+  const std::size_t n = h.size();
+  compensation_ratios(w, w.scratch.household);
+  // Adjustment toward the targets: reads `latent`, writes `latent_adjusted`.
+#pragma omp parallel for schedule(static)
+  for (std::size_t i = 0; i < n; ++i) {
+    const PerceptionInputs in = gather_perception_inputs(w, w.scratch.household, i);
+    Latents offsets{};
+    Latents current{};
+    for (std::size_t x = 0; x < latent_count; ++x) {
+      offsets[x] = h.offset[x][i];
+      current[x] = h.latent[x][i];
+    }
+    const Latents target = perception_targets(pp, offsets, current, in);
+    for (std::size_t x = 0; x < latent_count; ++x)
+      h.latent_adjusted[latent_count * i + x] = (1.0 - alpha) * current[x] + alpha * target[x];
+  }
+  // Social influence: reads the adjusted values of every household, writes the new state.
+  const auto& inf = w.params.influence;
+  influence_step_all(w.network, inf.kind, inf.epsilon, inf.mu, h.latent_adjusted, h.latent);
+}
+
+class PerceptionsModule final : public Module {
+public:
+  [[nodiscard]] std::string_view name() const override { return "perceptions"; }
+  [[nodiscard]] std::vector<Phase> phases() const override {
+    return {{Slot::perceptions, update_perceptions}};
+  }
+  [[nodiscard]] std::vector<SeriesDef> series() const override {
+    return {
+        {"E_mean", "1", "Mean economic-environment perception E of households."},
+        {"P_mean", "1", "Mean ecological perception P of households."},
+        {"C_mean", "1", "Mean compensation and employment satisfaction C of households."},
+        {"R_mean", "1", "Mean restoration expectation R of households."},
+        {"S_mean", "1", "Mean life satisfaction S of households."},
+        {"S_p10", "1", "10th percentile of life satisfaction (type 7 quantile)."},
+        {"S_p50", "1", "Median life satisfaction (type 7 quantile)."},
+        {"S_p90", "1", "90th percentile of life satisfaction (type 7 quantile)."},
+    };
+  }
+  void measure(const World& w, std::int64_t, MetricScratch& scratch,
+               std::span<double> value) const override {
+    const auto& h = w.households;
+    const std::size_t n = h.size();
+    std::span<double> sums(scratch.accumulators.data(), latent_count);
+    scratch.sums.sum_many(n, sums, [&](std::size_t i, std::span<double> acc) {
+      for (std::size_t x = 0; x < latent_count; ++x)
+        acc[x] += h.latent[x][i];
+    });
+    for (std::size_t x = 0; x < latent_count; ++x)
+      value[x] = sums[x] / static_cast<double>(n);
+    // One linear-time sort gives the same order statistics as a selection per quantile.
+    std::span<double> sorted(scratch.household);
+    std::copy(h.latent[latent_S].begin(), h.latent[latent_S].end(), sorted.begin());
+    sort_ascending(sorted, scratch.sort_buffer);
+    value[latent_count + 0] = quantile_sorted(sorted, 0.1);
+    value[latent_count + 1] = quantile_sorted(sorted, 0.5);
+    value[latent_count + 2] = quantile_sorted(sorted, 0.9);
+  }
+};
+
+} // namespace
+
+std::shared_ptr<const Module> perceptions_module() {
+  return std::make_shared<PerceptionsModule>();
+}
+
+} // namespace minesim

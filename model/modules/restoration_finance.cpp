@@ -1,0 +1,140 @@
+// Restoration finance (MODEL.md §4.2, §4.3): restoration work by enterprises, the higher
+// government and social capital, its establishment, carbon credits and green income, bonds,
+// and the yearly budgets of the funders.
+#include "model/finance.hpp"
+#include "model/module.hpp"
+
+namespace minesim {
+namespace {
+
+double rate(double restored, double cumulative) {
+  return cumulative > 0.0 ? restored / cumulative : 0.0;
+}
+
+class RestorationFinanceModule final : public Module {
+public:
+  [[nodiscard]] std::string_view name() const override { return "restoration_finance"; }
+  [[nodiscard]] std::vector<StreamId> streams() const override {
+    return {streams::establishment, streams::enterprise_strategy};
+  }
+  [[nodiscard]] std::vector<Phase> phases() const override {
+    return {{Slot::restoration, restore}, {Slot::yearly, plan_year}};
+  }
+  [[nodiscard]] std::vector<SeriesDef> series() const override {
+    return {
+        {"damaged_ha", "ha", "Land damaged and not under restoration, all mines."},
+        {"restoring_ha", "ha", "Land under restoration work, not yet established, all mines."},
+        {"restored_ha", "ha", "Land whose restoration is established, all mines."},
+        {"cumulative_damaged_ha", "ha", "All land ever damaged (damaged + restoring + restored)."},
+        {"restoration_rate", "1", "Restored area over all area ever damaged, all mines."},
+        {"restoration_rate_legacy", "1", "Restored over ever-damaged area, legacy mines."},
+        {"restoration_rate_active", "1",
+         "Restored over ever-damaged area, active and closed mines."},
+        {"restoration_started_ha", "ha", "Land on which restoration work started this step."},
+        {"restoration_established_ha", "ha", "Restoring land that established this step."},
+        {"restoration_spending_yuan", "yuan", "Restoration spending this step, all funders."},
+        {"restoration_cost_yuan_per_ha", "yuan/ha",
+         "Restoration cost per ha of active and closed mines on the learning curve, this step."},
+        {"net_restoration_cost_yuan_per_ha", "yuan/ha",
+         "Restoration spending minus carbon revenue, per ha established, since the start (0 "
+         "before any land is established)."},
+        {"carbon_sink_t_co2", "t CO2", "Cumulative sequestration of established restored land."},
+        {"carbon_revenue_yuan", "yuan", "Carbon credit revenue this step."},
+        {"green_land_ha", "ha", "Established restored land converted to green uses."},
+        {"fiscal_spending_yuan", "yuan",
+         "Government spending this step: legacy restoration, compensation and inspections."},
+        {"fiscal_balance_yuan", "yuan",
+         "Governments' revenue from restoration (carbon, green income), fines and forfeits "
+         "minus fiscal spending, cumulative since the start."},
+        {"social_capital_invested_yuan", "yuan",
+         "Social capital (PPP) spending on legacy "
+         "restoration this step, bond-financed part included."},
+        {"enterprise_cash_yuan", "yuan", "Cash of all enterprises (negative: overdraft)."},
+    };
+  }
+  void measure(const World& w, std::int64_t step, MetricScratch&,
+               std::span<double> value) const override {
+    enum : std::size_t {
+      damaged,
+      restoring,
+      restored,
+      cumulative,
+      all_rate,
+      legacy_rate,
+      active_rate,
+      started,
+      established,
+      spending,
+      cost,
+      net_cost,
+      carbon_sink,
+      carbon_revenue,
+      green_land,
+      fiscal_spending,
+      fiscal_balance,
+      social_invested,
+      cash
+    };
+    const auto& m = w.mines;
+    double restored_legacy = 0.0, cumulative_legacy = 0.0;
+    double restored_active = 0.0, cumulative_active = 0.0; // active and closed mines
+    for (std::size_t k = 0; k < m.size(); ++k) {
+      value[damaged] += m.damaged_ha[k];
+      value[restoring] += m.restoring_ha[k];
+      value[restored] += m.restored_ha[k];
+      value[cumulative] += m.cumulative_damaged_ha[k];
+      if (m.status[k] == MineStatus::legacy) {
+        restored_legacy += m.restored_ha[k];
+        cumulative_legacy += m.cumulative_damaged_ha[k];
+      } else {
+        restored_active += m.restored_ha[k];
+        cumulative_active += m.cumulative_damaged_ha[k];
+      }
+    }
+    value[all_rate] = rate(value[restored], value[cumulative]);
+    value[legacy_rate] = rate(restored_legacy, cumulative_legacy);
+    value[active_rate] = rate(restored_active, cumulative_active);
+
+    const Ledger& ledger = w.ledger;
+    const auto step_flow = [&](Flow f) { return static_cast<double>(ledger.step_flow(f)); };
+    const auto total_flow = [&](Flow f) { return static_cast<double>(ledger.total_flow(f)); };
+    // This step's cohort slot holds exactly the work started this step.
+    const auto lag = static_cast<std::size_t>(w.params.restoration.establishment_lag_months);
+    const std::size_t slot = static_cast<std::size_t>(step) % lag;
+    double started_ha = 0.0;
+    for (std::size_t k = 0; k < m.size(); ++k)
+      for (std::size_t f = 0; f < funder_count; ++f)
+        started_ha += m.restoring_cohort_ha[(k * lag + slot) * funder_count + f];
+    value[started] = step == 0 ? 0.0 : started_ha;
+    value[established] = step == 0 ? 0.0 : w.finance.established_this_step_ha;
+    value[spending] = step_flow(flow_restoration_enterprise) + step_flow(flow_restoration_state) +
+                      step_flow(flow_restoration_social);
+    value[cost] = active_cost_yuan_per_ha(w);
+    const double spent = total_flow(flow_restoration_enterprise) +
+                         total_flow(flow_restoration_state) + total_flow(flow_restoration_social);
+    value[net_cost] =
+        w.finance.established_total_ha > 0.0
+            ? (spent - total_flow(flow_carbon_revenue)) / w.finance.established_total_ha
+            : 0.0;
+    value[carbon_sink] = w.finance.carbon_sink_t_co2;
+    value[carbon_revenue] = step_flow(flow_carbon_revenue);
+    value[green_land] = w.params.restoration.green_conversion_share * value[restored];
+    value[fiscal_spending] = step_flow(flow_restoration_state) +
+                             step_flow(flow_compensation_local) +
+                             step_flow(flow_compensation_state) + step_flow(flow_inspection_cost);
+    value[fiscal_balance] = static_cast<double>(w.finance.fiscal_balance_yuan) +
+                            total_flow(flow_fines) + total_flow(flow_forfeit) -
+                            total_flow(flow_compensation_local) -
+                            total_flow(flow_compensation_state) - total_flow(flow_inspection_cost);
+    value[social_invested] = step_flow(flow_restoration_social);
+    value[cash] = enterprise_cash_yuan(w);
+  }
+};
+
+} // namespace
+
+std::shared_ptr<const Module> restoration_finance_module() {
+  return std::make_shared<RestorationFinanceModule>();
+}
+
+} // namespace minesim

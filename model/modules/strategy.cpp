@@ -1,0 +1,143 @@
+// Strategy updates (MODEL.md §4.9): at each year end, enterprises choose to comply or shirk
+// and local governments to supervise strictly or laxly, by logit choice on their payoffs;
+// credit ratings set output quotas.
+#include "agents/government/supervision.hpp"
+#include "agents/mine/damage.hpp"
+#include "agents/mine/restoration.hpp"
+#include "engine/random.hpp"
+#include "model/finance.hpp"
+#include "model/governance.hpp"
+#include "model/module.hpp"
+#include <cmath>
+
+#include <algorithm>
+
+namespace minesim {
+namespace {
+
+void update_strategies(World& w, std::int64_t step) {
+  const auto& p = w.params;
+  const SupervisionParams& sp = p.supervision;
+  auto& e = w.enterprises;
+  auto& m = w.mines;
+  const auto seed = seed_of(w);
+
+  // Credit: +5 for a compliant year without detection.
+  for (std::size_t k = 0; k < e.size(); ++k) {
+    if (e.complies[k] && !w.enterprises.detected_this_year[k])
+      e.credit_score[k] = std::min(100.0, e.credit_score[k] + sp.credit_reward);
+    w.enterprises.detected_this_year[k] = 0;
+  }
+
+  // Enterprises: logit choice on expected cost per 10 kt for the coming year.
+  const double cost_per_ha = active_cost_yuan_per_ha(w);
+  for (std::size_t k = 0; k < e.size(); ++k) {
+    if (!p.enterprises.restoration_duty) {
+      e.complies[k] = 0;
+      continue;
+    }
+    double output_10kt = 0.0, comply_yuan_per_month = 0.0, detections = 0.0, profit = 0.0;
+    std::size_t mines = 0;
+    for (std::size_t j = 0; j < m.size(); ++j) {
+      if (m.owner[j] != static_cast<std::int32_t>(k) || m.status[j] == MineStatus::legacy) continue;
+      ++mines;
+      const bool active = m.status[j] == MineStatus::active;
+      const double output = active ? m.output_t_per_month[j] * m.quota_factor[j] : 0.0;
+      output_10kt += output / 10000.0;
+      profit += output * (p.enterprises.price_yuan_per_t - p.enterprises.operating_cost_yuan_per_t);
+      const double new_damage = active ? new_damage_ha(output, p.mines.damage_ha_per_10kt) : 0.0;
+      comply_yuan_per_month += owner_restoration_ha(true, new_damage, m.damaged_ha[j] + new_damage,
+                                                    p.enterprises.backlog_share_per_year, 1.0) *
+                               cost_per_ha;
+      detections += detection_rate_estimate(w, m.county[j]);
+    }
+    if (mines == 0) continue;
+    // A closed-only owner produces nothing: reckon its costs per default mine's output.
+    const double per = output_10kt > 0.0 ? output_10kt : 5.0;
+    const double after_detection = std::max(0.0, e.credit_score[k] - sp.credit_penalty);
+    const double cut = quota_cut(sp, static_cast<int>(rating_of(after_detection)),
+                                 p.supervision_policy.credit_linkage);
+    ShirkCost c{
+        comply_yuan_per_month / per,
+        (1.0 - p.enterprises.shirk_effort) * comply_yuan_per_month / static_cast<double>(mines),
+        per,
+        static_cast<double>(w.ledger.balance(e.deposit_account[k])) / static_cast<double>(mines),
+        12.0 * cut * profit / static_cast<double>(mines)};
+    const double cost_shirk = shirk_cost_yuan_per_10kt(sp, c, p.enterprises.shirk_effort,
+                                                       detections / static_cast<double>(mines));
+    const double cost_comply = c.restoration_yuan_per_10kt;
+    const CounterRng rng(seed, streams::enterprise_strategy, static_cast<std::uint64_t>(step), k);
+    const double chance =
+        rng.uniform(0) < sp.exploration ? 0.5 : comply_probability(sp, cost_comply, cost_shirk);
+    e.complies[k] = rng.uniform(1) < chance ? 1 : 0;
+  }
+
+  // Counties: logit choice on the payoff of strict over lax supervision.
+  for (std::size_t county = 0; county < w.governments.size(); ++county) {
+    const double rate = county_active_restoration_rate(w, county);
+    CountyOutlook o{};
+    o.extra_inspections_per_year =
+        12.0 * (inspections_per_month(sp, true, p.supervision_policy.joint_centre) -
+                inspections_per_month(sp, false, p.supervision_policy.joint_centre));
+    o.fines_per_inspection_yuan =
+        w.governments.inspections_this_year[county] > 0.0
+            ? w.governments.fines_this_year[county] / w.governments.inspections_this_year[county]
+            : 0.0;
+    o.restoration_rate_rose = rate > w.governments.active_rate_last_year[county];
+    o.report_found_violation = w.governments.report_detection_this_year[county] != 0;
+    o.stability_pressure = w.governments.stability_pressure[county];
+    const CounterRng rng(seed, streams::government_strategy, static_cast<std::uint64_t>(step),
+                         county);
+    const double chance = rng.uniform(0) < sp.exploration
+                              ? 0.5
+                              : strict_probability(sp, strict_advantage_yuan(sp, o));
+    w.governments.strict[county] = rng.uniform(1) < chance ? 1 : 0;
+    w.governments.active_rate_last_year[county] = rate;
+    w.governments.fines_this_year[county] = 0.0;
+    w.governments.inspections_this_year[county] = 0.0;
+    w.governments.report_detection_this_year[county] = 0;
+  }
+  set_quotas(w);
+}
+
+class StrategyModule final : public Module {
+public:
+  [[nodiscard]] std::string_view name() const override { return "strategy"; }
+  [[nodiscard]] std::vector<StreamId> streams() const override {
+    return {streams::enterprise_strategy, streams::government_strategy};
+  }
+  [[nodiscard]] std::vector<Phase> phases() const override {
+    return {{Slot::yearly, update_strategies}};
+  }
+  [[nodiscard]] std::vector<SeriesDef> series() const override {
+    return {
+        {"compliance_share", "1", "Share of enterprises complying with their restoration duty."},
+        {"rating_A", "count", "Enterprises rated A."},
+        {"rating_B", "count", "Enterprises rated B."},
+        {"rating_C", "count", "Enterprises rated C."},
+        {"rating_D", "count", "Enterprises rated D."},
+        {"strict_supervision_share", "1", "Share of local governments supervising strictly."},
+    };
+  }
+  void measure(const World& w, std::int64_t, MetricScratch&,
+               std::span<double> value) const override {
+    const auto& e = w.enterprises;
+    for (std::size_t k = 0; k < e.size(); ++k) {
+      value[0] += (w.params.enterprises.restoration_duty && e.complies[k]) ? 1.0 : 0.0;
+      value[1 + static_cast<std::size_t>(rating_of(e.credit_score[k]))] += 1.0;
+    }
+    value[0] /= static_cast<double>(std::max<std::size_t>(1, e.size()));
+    double strict = 0.0;
+    for (std::size_t county = 0; county < w.governments.size(); ++county)
+      strict += w.governments.strict[county];
+    value[5] = strict / static_cast<double>(w.governments.size());
+  }
+};
+
+} // namespace
+
+std::shared_ptr<const Module> strategy_module() {
+  return std::make_shared<StrategyModule>();
+}
+
+} // namespace minesim

@@ -1,0 +1,186 @@
+// Supervision (MODEL.md §4.8): report-triggered and routine inspections by each local
+// government, fines, remedies and forfeited deposits.
+#include "agents/government/supervision.hpp"
+#include "agents/mine/damage.hpp"
+#include "agents/mine/restoration.hpp"
+#include "engine/random.hpp"
+#include "model/finance.hpp"
+#include "model/governance.hpp"
+#include "model/module.hpp"
+#include "model/tables.hpp"
+#include <algorithm>
+#include <cmath>
+
+namespace minesim {
+namespace {
+
+/// Inspect mine k: detect a shirking owner with the detection probability; fine, credit
+/// penalty and a remedy deadline on detection.
+void inspect(World& w, std::int64_t step, std::size_t county, std::size_t k, bool by_report) {
+  const SupervisionParams& sp = w.params.supervision;
+  auto& m = w.mines;
+  ++w.counts.inspections;
+  w.governments.inspections_this_year[county] += 1.0;
+  w.ledger.transfer(w.governments.account[county], Ledger::outside,
+                    to_yuan(sp.inspection_cost_yuan), flow_inspection_cost);
+  bool detected = false;
+  Yuan fine = 0;
+  if (owner_shirks(w, k)) {
+    const double p = detection_probability(sp, w.params.supervision_policy.digital_platform);
+    detected =
+        CounterRng(seed_of(w), streams::detection, static_cast<std::uint64_t>(step), k).uniform(0) <
+        p;
+  }
+  if (detected) {
+    const auto owner = static_cast<std::size_t>(m.owner[k]);
+    fine = to_yuan(fine_yuan(sp, m.avoided_yuan[k]));
+    w.ledger.transfer(w.enterprises.cash_account[owner], w.governments.account[county], fine,
+                      flow_fines);
+    w.governments.fines_this_year[county] += static_cast<double>(fine);
+    w.enterprises.credit_score[owner] =
+        std::max(0.0, w.enterprises.credit_score[owner] - sp.credit_penalty);
+    w.enterprises.detected_this_year[owner] = 1;
+    m.remedy_deadline[k] = step + sp.remedy_months;
+    m.remedy_ha[k] += m.avoided_ha[k];
+    m.avoided_yuan[k] = 0.0;
+    m.avoided_ha[k] = 0.0;
+    ++w.counts.detections;
+    ++w.governments.detection_history[(static_cast<std::size_t>(step) % history_months) *
+                                          w.governments.size() +
+                                      county];
+    if (by_report) w.governments.report_detection_this_year[county] = 1;
+  }
+  if (w.params.simulation.record_events)
+    w.inspection_events.push_back(InspectionEvent{step, static_cast<std::int64_t>(county),
+                                                  static_cast<std::int64_t>(k), by_report ? 1 : 0,
+                                                  detected ? 1 : 0, fine});
+}
+
+/// Remedy deadlines that fall due: an owner that complies by then restores the detected
+/// backlog (at once, paid like its other restoration); one that still shirks forfeits its
+/// deposit to the county.
+void settle_remedies(World& w, std::int64_t step) {
+  auto& m = w.mines;
+  const double cost = active_cost_yuan_per_ha(w);
+  const std::size_t lag = static_cast<std::size_t>(w.params.restoration.establishment_lag_months);
+  const std::size_t slot = static_cast<std::size_t>(step) % lag;
+  for (std::size_t k = 0; k < m.size(); ++k) {
+    if (m.remedy_deadline[k] != step) continue;
+    const auto owner = static_cast<std::size_t>(m.owner[k]);
+    if (!owner_shirks(w, k)) {
+      const double area = std::min(m.remedy_ha[k], m.damaged_ha[k]);
+      if (area > 0.0) {
+        m.damaged_ha[k] -= area;
+        m.restoring_ha[k] += area;
+        w.mines.restoring_cohort_ha[(k * lag + slot) * funder_count + funder_enterprise] += area;
+        const Yuan spend = to_yuan(area * cost);
+        const std::size_t deposit = w.enterprises.deposit_account[owner];
+        const Yuan from_deposit = std::clamp<Yuan>(w.ledger.balance(deposit), 0, spend);
+        w.ledger.transfer(deposit, Ledger::outside, from_deposit, flow_restoration_enterprise);
+        w.ledger.transfer(w.enterprises.cash_account[owner], Ledger::outside, spend - from_deposit,
+                          flow_restoration_enterprise);
+      }
+    } else {
+      const std::size_t deposit = w.enterprises.deposit_account[owner];
+      const Yuan balance = w.ledger.balance(deposit);
+      if (balance > 0)
+        w.ledger.transfer(deposit, w.governments.account[m.county[k]], balance, flow_forfeit);
+    }
+    m.remedy_deadline[k] = -1;
+    m.remedy_ha[k] = 0.0;
+  }
+}
+
+void supervise(World& w, std::int64_t step) {
+  auto& m = w.mines;
+  const SupervisionParams& sp = w.params.supervision;
+  const auto& policy = w.params.supervision_policy;
+  w.counts.inspections = 0;
+  w.counts.detections = 0;
+  const std::size_t counties = w.governments.size();
+  const std::size_t slot = (static_cast<std::size_t>(step) % history_months) * counties;
+  for (std::size_t county = 0; county < counties; ++county) {
+    w.governments.detection_history[slot + county] = 0;
+    w.governments.shirk_month_history[slot + county] = 0;
+  }
+  for (std::size_t k = 0; k < m.size(); ++k)
+    if (owner_shirks(w, k) && m.status[k] != MineStatus::legacy)
+      ++w.governments.shirk_month_history[slot + m.county[k]];
+
+  for (std::size_t county = 0; county < counties; ++county) {
+    // Report-triggered inspections first, in mine-id order; they need no budget.
+    for (std::size_t k = 0; k < m.size(); ++k)
+      if (m.reported[k] && m.county[k] == county) inspect(w, step, county, k, true);
+    // Routine inspections: the county's owned mines in random-key order, as many as the
+    // accumulated (fractional) budget allows.
+    w.scratch.inspection_order.clear();
+    for (std::uint32_t k = 0; k < m.size(); ++k)
+      if (m.county[k] == county && m.owner[k] >= 0)
+        w.scratch.inspection_order.emplace_back(
+            CounterRng(seed_of(w), streams::inspections, static_cast<std::uint64_t>(step), k)
+                .bits(county),
+            k);
+    double& budget = w.governments.inspection_budget[county];
+    budget += inspections_per_month(sp, w.governments.strict[county] != 0, policy.joint_centre);
+    const auto routine = static_cast<std::size_t>(std::min<double>(
+        std::floor(budget), static_cast<double>(w.scratch.inspection_order.size())));
+    budget -= static_cast<double>(routine);
+    budget =
+        std::min(budget, static_cast<double>(w.scratch.inspection_order.size())); // no hoarding
+    std::sort(w.scratch.inspection_order.begin(), w.scratch.inspection_order.end());
+    for (std::size_t c = 0; c < routine; ++c)
+      inspect(w, step, county, w.scratch.inspection_order[c].second, false);
+  }
+  settle_remedies(w, step);
+}
+
+class SupervisionModule final : public Module {
+public:
+  [[nodiscard]] std::string_view name() const override { return "supervision"; }
+  [[nodiscard]] std::vector<StreamId> streams() const override {
+    return {streams::detection, streams::inspections};
+  }
+  [[nodiscard]] std::vector<Phase> phases() const override {
+    return {{Slot::supervision, supervise}};
+  }
+  [[nodiscard]] std::vector<SeriesDef> series() const override {
+    return {
+        {"inspections", "count", "Inspections this step (report-triggered and routine)."},
+        {"detections", "count", "Violations detected this step."},
+        {"fines_yuan", "yuan", "Fines paid this step."},
+        {"deposits_forfeited_yuan", "yuan", "Restoration deposits forfeited this step."},
+    };
+  }
+  void measure(const World& w, std::int64_t, MetricScratch&,
+               std::span<double> value) const override {
+    value[0] = static_cast<double>(w.counts.inspections);
+    value[1] = static_cast<double>(w.counts.detections);
+    value[2] = static_cast<double>(w.ledger.step_flow(flow_fines));
+    value[3] = static_cast<double>(w.ledger.step_flow(flow_forfeit));
+  }
+  void record(const World& w, RunRecord& r) const override {
+    if (!w.params.simulation.record_events) return;
+    const auto& e = w.inspection_events;
+    EventTable t{"inspections",
+                 "One row per inspection, sorted by step, then in inspection order within a "
+                 "step (report-triggered first, by mine; then routine). government: the local "
+                 "government's id (/governments row, numbered west to east).",
+                 {}};
+    using I = InspectionEvent;
+    add_event_column(t, "step", "step", e, &I::step);
+    add_event_column(t, "government", "1", e, &I::government);
+    add_event_column(t, "mine", "1", e, &I::mine);
+    add_event_column(t, "triggered_by_report", "1", e, &I::triggered_by_report);
+    add_event_column(t, "detected", "1", e, &I::detected);
+    add_event_column(t, "fine_yuan", "yuan", e, &I::fine_yuan);
+    r.events.push_back(std::move(t));
+  }
+};
+
+} // namespace
+
+std::shared_ptr<const Module> supervision_module() {
+  return std::make_shared<SupervisionModule>();
+}
+
+} // namespace minesim

@@ -1,0 +1,35 @@
+// The virtual survey (MODEL.md §4.10): at the survey steps, a sample of households answers
+// Likert items generated from their latent perceptions; reliability, validity and the
+// structural model are estimated from the answers, as a field survey would be.
+#include "agents/resident/survey.hpp"
+#include "model/module.hpp"
+
+namespace minesim {
+namespace {
+
+class SurveyModule final : public Module {
+public:
+  [[nodiscard]] std::string_view name() const override { return "survey"; }
+  [[nodiscard]] std::vector<StreamId> streams() const override {
+    const SurveyStreams s;
+    return {s.sample, s.items, s.bootstrap};
+  }
+  [[nodiscard]] std::vector<Phase> phases() const override {
+    // The survey sees the state at the end of the step.
+    return {{Slot::record, [](World& w, std::int64_t step) {
+               if (!is_survey_step(w.params.survey, step, w.params.simulation.steps)) return;
+               w.surveys.push_back(to_output(run_survey(
+                   w.params.survey, w.households.latent,
+                   static_cast<std::uint64_t>(w.params.simulation.seed), step, SurveyStreams{})));
+             }}};
+  }
+  void record(const World& w, RunRecord& r) const override { r.surveys = w.surveys; }
+};
+
+} // namespace
+
+std::shared_ptr<const Module> survey_module() {
+  return std::make_shared<SurveyModule>();
+}
+
+} // namespace minesim
