@@ -2,17 +2,18 @@
 // dictionary, run a batch (on a workstation, across MPI ranks or as a Slurm array shard),
 // merge a sharded batch's index, and compare a batch's arms.
 // Exit codes: 0 success, 1 internal error, 2 bad input (one line on stderr), 3 a batch
-// finished but some of its runs failed, 130 interrupted.
+// finished but some of its runs failed, 130 interrupted (engine/errors.hpp).
 //
 // Batches meet the model in model_binding.cpp (arm checks, one run of a batch, the memory
 // guard); docs/hardening.md describes the guards against bad input and failures.
 #include "app/model_binding.hpp"
-#include "app/progress.hpp"
 #include "batch/batch_file.hpp"
 #include "batch/compare.hpp"
 #include "batch/mpi_job.hpp"
 #include "batch/plan.hpp"
+#include "batch/progress_line.hpp"
 #include "batch/runner.hpp"
+#include "engine/errors.hpp"
 #include "engine/finite_check.hpp"
 #include "io/index_file.hpp"
 #include "io/run_file.hpp"
@@ -47,12 +48,6 @@ namespace {
 using namespace minesim;
 using cli::human_bytes;
 namespace fs = std::filesystem;
-
-constexpr int exit_ok = 0;
-constexpr int exit_internal = 1;
-constexpr int exit_bad_input = 2;
-constexpr int exit_some_runs_failed = 3;
-constexpr int exit_interrupted = 130;
 
 std::atomic<bool> stop_requested{false};
 
@@ -150,7 +145,7 @@ int run_command(const ScenarioOptions& so, const RunOptions& o) {
   std::signal(SIGTERM, request_stop);
 
   Simulation sim(params);
-  Progress progress(params.simulation.steps, !o.quiet && ::isatty(STDERR_FILENO) != 0);
+  batch::StepProgress progress(params.simulation.steps, !o.quiet && ::isatty(STDERR_FILENO) != 0);
   RunControl control;
   control.stop = &stop_requested;
   FiniteCheck finite;
@@ -374,7 +369,7 @@ int merge_command(const std::string& dir, bool quiet) {
     std::cerr << "minesim: " << summary.failed << " runs failed (" << id_list(summary.failed_ids)
               << "); see the `message` column of the index\n";
   }
-  return exit_some_runs_failed;
+  return exit_some_failed;
 }
 
 struct CompareOptions {

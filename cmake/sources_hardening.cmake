@@ -57,6 +57,7 @@ if(MINESIM_FUZZ)
     src/scenario/resolved_toml.cpp
     src/scenario/toml_limits.cpp
     src/scenario/toml_position.cpp
+    src/scenario/toml_value.cpp
     src/batch/batch_file.cpp
     src/batch/plan.cpp
     model/parameters.cpp)

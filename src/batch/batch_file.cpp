@@ -5,7 +5,7 @@
 #include "engine/random.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/toml_limits.hpp"
-#include "scenario/toml_position.hpp"
+#include "scenario/toml_value.hpp"
 
 #include <toml.hpp>
 
@@ -16,9 +16,7 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
-#include <tuple>
 #include <utility>
 
 namespace minesim::batch {
@@ -39,59 +37,8 @@ const std::vector<std::string> top_level_keys{"description", "scenario", "replic
                                               "set",         "grid",     "arms"};
 const std::vector<std::string> arm_keys{"name", "set", "grid"};
 
-std::string one_line(const std::string& s) {
-  std::string out;
-  for (const char c : s)
-    out += (c == '\n' || c == '\r' || static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
-  return out;
-}
-
 [[noreturn]] void fail(const SourcePos& pos, const std::string& key, const std::string& message) {
   throw InputError(pos, one_line(key), one_line(message));
-}
-
-SourcePos pos_of(const toml::value& v, const std::string& file) {
-  return SourcePos{file, toml_line(v)};
-}
-
-std::string kind_of(const toml::value& v) {
-  switch (v.type()) {
-  case toml::value_t::boolean: return "a boolean";
-  case toml::value_t::integer: return "an integer";
-  case toml::value_t::floating: return "a float";
-  case toml::value_t::string: return "a string";
-  case toml::value_t::array: return "an array";
-  case toml::value_t::table: return "a table";
-  case toml::value_t::empty: return "nothing";
-  default: return "a date/time";
-  }
-}
-
-/// toml11's syntax errors span several lines with a source gutter; keep the first line's
-/// reason without the "[error]" tag, the function name and colours.
-std::string short_reason(const std::string& what) {
-  std::string line = what.substr(0, what.find('\n'));
-  std::string clean;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '\x1b') {
-      while (i < line.size() && line[i] != 'm')
-        ++i;
-      continue;
-    }
-    clean += line[i];
-  }
-  const auto trim = [](std::string s) {
-    const auto a = s.find_first_not_of(' ');
-    const auto b = s.find_last_not_of(' ');
-    return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
-  };
-  clean = trim(clean);
-  if (clean.rfind("[error]", 0) == 0) clean = trim(clean.substr(7));
-  if (clean.rfind("toml::", 0) == 0) {
-    const auto colon = clean.find(": ");
-    if (colon != std::string::npos) clean = trim(clean.substr(colon + 2));
-  }
-  return clean.empty() ? "invalid TOML" : clean;
 }
 
 std::string read_text(const std::string& path) {
@@ -111,51 +58,13 @@ std::string read_text(const std::string& path) {
   return text;
 }
 
-toml::value parse(const std::string& text, const std::string& path) {
-  check_toml_text(text, one_line(path)); // what toml11 cannot survive
-  std::istringstream in(text);
-  try {
-    return toml::parse(in, path);
-  } catch (const toml::exception& e) {
-    fail(SourcePos{path, static_cast<int>(e.location().line())}, "syntax error",
-         short_reason(e.what()));
-  } catch (const std::exception& e) {
-    fail(SourcePos{path, 0}, "syntax error", short_reason(e.what()));
-  }
-}
-
-/// A table's children in document order, so that the first error reported is the first in
-/// the file and arms and grid keys keep the order they were written in.
-std::vector<std::pair<std::string, const toml::value*>> in_order(const toml::value& table) {
-  std::vector<std::pair<std::string, const toml::value*>> out;
-  for (const auto& [k, v] : table.as_table())
-    out.emplace_back(k, &v);
-  // By offset in the file (location() counts lines from the top on every call).
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return std::make_tuple(toml_offset(*a.second), a.first) <
-           std::make_tuple(toml_offset(*b.second), b.first);
-  });
-  return out;
-}
-
 void check_keys(const toml::value& table, const std::vector<std::string>& known,
                 const std::string& prefix, const std::string& file) {
-  for (const auto& [key, value] : in_order(table)) {
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    const std::string near = nearest_key(key, known);
-    fail(pos_of(*value, file), prefix + key,
+  for (const auto& [key, value] : toml_in_document_order(table)) {
+    if (std::find(known.begin(), known.end(), *key) != known.end()) continue;
+    const std::string near = nearest_key(*key, known);
+    fail(toml_pos(*value, file), prefix + *key,
          near.empty() ? "unknown key" : "unknown key; did you mean '" + near + "'?");
-  }
-}
-
-/// A scalar as a parameter Value, or nullopt for arrays, tables and dates.
-std::optional<Value> scalar(const toml::value& v) {
-  switch (v.type()) {
-  case toml::value_t::boolean: return Value{v.as_boolean()};
-  case toml::value_t::integer: return Value{static_cast<std::int64_t>(v.as_integer())};
-  case toml::value_t::floating: return Value{v.as_floating()};
-  case toml::value_t::string: return Value{v.as_string().str};
-  default: return std::nullopt;
   }
 }
 
@@ -168,45 +77,46 @@ using Entry = GridKey;
 void flatten(const toml::value& table, const std::string& key_prefix,
              const std::string& field_prefix, bool grid, const std::string& file,
              std::vector<Entry>& out) {
-  for (const auto& [name, value] : in_order(table)) {
-    const std::string key = key_prefix.empty() ? name : key_prefix + "." + name;
-    const std::string field = field_prefix + "." + name;
+  for (const auto& [name, value] : toml_in_document_order(table)) {
+    const std::string key = key_prefix.empty() ? *name : key_prefix + "." + *name;
+    const std::string field = field_prefix + "." + *name;
     const toml::value& v = *value;
     if (v.is_table()) {
       flatten(v, key, field, grid, file, out);
       continue;
     }
     if (key == "simulation.seed") {
-      fail(pos_of(v, file), field,
+      fail(toml_pos(v, file), field,
            "each run's seed comes from the batch `seed` and its replicate; remove this key");
     }
     Entry entry{key, field, {}};
     if (!grid) {
-      const std::optional<Value> s = scalar(v);
+      const std::optional<Value> s = toml_scalar(v);
       if (!s) {
-        fail(pos_of(v, file), field,
-             "expected one value, got " + kind_of(v) +
+        fail(toml_pos(v, file), field,
+             "expected one value, got " + toml_kind(v) +
                  (v.is_array() ? " (lists of values go in a grid)" : ""));
       }
-      entry.values.push_back(Override{key, *s, field, pos_of(v, file)});
+      entry.values.push_back(Override{key, *s, field, toml_pos(v, file)});
     } else {
       if (!v.is_array()) {
-        fail(pos_of(v, file), field, "expected a list of values, got " + kind_of(v));
+        fail(toml_pos(v, file), field, "expected a list of values, got " + toml_kind(v));
       }
       const auto& items = v.as_array();
-      if (items.empty()) fail(pos_of(v, file), field, "expected a list of values, got []");
+      if (items.empty()) fail(toml_pos(v, file), field, "expected a list of values, got []");
       for (std::size_t i = 0; i < items.size(); ++i) {
-        const std::optional<Value> s = scalar(items[i]);
+        const std::optional<Value> s = toml_scalar(items[i]);
         const std::string item_field = field + "[" + std::to_string(i) + "]";
         if (!s)
-          fail(pos_of(items[i], file), item_field, "expected a value, got " + kind_of(items[i]));
+          fail(toml_pos(items[i], file), item_field,
+               "expected a value, got " + toml_kind(items[i]));
         for (const Override& earlier : entry.values) {
           if (earlier.value == *s) {
-            fail(pos_of(items[i], file), item_field,
+            fail(toml_pos(items[i], file), item_field,
                  "duplicate value " + to_toml(*s) + " (also " + earlier.field + ")");
           }
         }
-        entry.values.push_back(Override{key, *s, item_field, pos_of(items[i], file)});
+        entry.values.push_back(Override{key, *s, item_field, toml_pos(items[i], file)});
       }
     }
     out.push_back(std::move(entry));
@@ -218,16 +128,10 @@ std::vector<Entry> read_table(const toml::value* table, const std::string& field
   std::vector<Entry> out;
   if (table == nullptr) return out;
   if (!table->is_table()) {
-    fail(pos_of(*table, file), field, "expected a table, got " + kind_of(*table));
+    fail(toml_pos(*table, file), field, "expected a table, got " + toml_kind(*table));
   }
   flatten(*table, "", field, grid, file, out);
   return out;
-}
-
-const toml::value* find(const toml::value& table, const std::string& key) {
-  const auto& t = table.as_table();
-  const auto it = t.find(key);
-  return it == t.end() ? nullptr : &it->second;
 }
 
 /// A key may be given once among an arm's set, its grid and the top-level grid: with two,
@@ -322,12 +226,12 @@ void check_unique_ids(const BatchFile& batch) {
 
 std::int64_t read_integer(const toml::value& doc, const std::string& key, std::int64_t min,
                           std::int64_t max, const std::string& file) {
-  const toml::value* v = find(doc, key);
+  const toml::value* v = toml_field(doc, key);
   if (v == nullptr) fail(SourcePos{file, 0}, key, "missing required key");
-  if (!v->is_integer()) fail(pos_of(*v, file), key, "expected an integer, got " + kind_of(*v));
+  if (!v->is_integer()) fail(toml_pos(*v, file), key, "expected an integer, got " + toml_kind(*v));
   const std::int64_t i = v->as_integer();
   if (i < min || i > max) {
-    fail(pos_of(*v, file), key,
+    fail(toml_pos(*v, file), key,
          "must be in [" + std::to_string(min) + ", " + std::to_string(max) + "] (got " +
              std::to_string(i) + ")");
   }
@@ -381,9 +285,7 @@ bool is_batch_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::string text;
     if (!in || !read_toml_text(in, text)) return false;
-    check_toml_text(text, path); // throws for what toml11 cannot survive
-    std::istringstream stream(text);
-    const toml::value doc = toml::parse(stream, path);
+    const toml::value doc = parse_toml(text, path);
     return doc.is_table() && doc.as_table().count("scenario") > 0;
   } catch (const std::exception&) {
     return false;
@@ -395,25 +297,25 @@ BatchFile read_batch_file(const std::string& path, const ValueChecker& check_val
   BatchFile batch;
   batch.path = path;
   batch.text = read_text(path);
-  const toml::value doc = parse(batch.text, path);
+  const toml::value doc = parse_toml(batch.text, path);
   if (doc.as_table().empty()) {
     fail(SourcePos{path, 0}, "",
          "empty batch file: it needs at least `scenario`, `replicates` and `seed` (docs/batch.md)");
   }
   check_keys(doc, top_level_keys, "", path);
 
-  if (const toml::value* d = find(doc, "description")) {
+  if (const toml::value* d = toml_field(doc, "description")) {
     if (!d->is_string())
-      fail(pos_of(*d, path), "description", "expected a string, got " + kind_of(*d));
+      fail(toml_pos(*d, path), "description", "expected a string, got " + toml_kind(*d));
     batch.description = d->as_string().str;
   }
 
-  const toml::value* scenario = find(doc, "scenario");
+  const toml::value* scenario = toml_field(doc, "scenario");
   if (scenario == nullptr) fail(SourcePos{path, 0}, "scenario", "missing required key");
-  batch.scenario_pos = pos_of(*scenario, path);
+  batch.scenario_pos = toml_pos(*scenario, path);
   if (!scenario->is_string() || scenario->as_string().str.empty()) {
     fail(batch.scenario_pos, "scenario",
-         "expected the path of a scenario file, got " + kind_of(*scenario));
+         "expected the path of a scenario file, got " + toml_kind(*scenario));
   }
   batch.scenario_as_written = scenario->as_string().str;
   const fs::path target(batch.scenario_as_written);
@@ -431,8 +333,8 @@ BatchFile read_batch_file(const std::string& path, const ValueChecker& check_val
   batch.seed = static_cast<std::uint64_t>(
       read_integer(doc, "seed", 0, std::numeric_limits<std::int64_t>::max(), path));
 
-  const std::vector<Entry> common = read_table(find(doc, "set"), "set", false, path);
-  const std::vector<Entry> top_grid = read_table(find(doc, "grid"), "grid", true, path);
+  const std::vector<Entry> common = read_table(toml_field(doc, "set"), "set", false, path);
+  const std::vector<Entry> top_grid = read_table(toml_field(doc, "grid"), "grid", true, path);
   for (const Entry& g : top_grid) {
     for (const Entry& c : common) {
       if (c.key == g.key) {
@@ -451,25 +353,26 @@ BatchFile read_batch_file(const std::string& path, const ValueChecker& check_val
     SourcePos pos;
   };
   std::vector<WrittenArm> written;
-  if (const toml::value* arms = find(doc, "arms")) {
+  if (const toml::value* arms = toml_field(doc, "arms")) {
     if (!arms->is_array() || arms->as_array().empty()) {
-      fail(pos_of(*arms, path), "arms",
-           "expected one or more [[arms]] tables, got " + kind_of(*arms));
+      fail(toml_pos(*arms, path), "arms",
+           "expected one or more [[arms]] tables, got " + toml_kind(*arms));
     }
     const auto& items = arms->as_array();
     for (std::size_t i = 0; i < items.size(); ++i) {
       const std::string field = "arms[" + std::to_string(i) + "]";
       const toml::value& a = items[i];
-      if (!a.is_table()) fail(pos_of(a, path), field, "expected a table, got " + kind_of(a));
+      if (!a.is_table()) fail(toml_pos(a, path), field, "expected a table, got " + toml_kind(a));
       check_keys(a, arm_keys, field + ".", path);
-      const toml::value* name = find(a, "name");
-      if (name == nullptr) fail(pos_of(a, path), field, "missing required key 'name'");
+      const toml::value* name = toml_field(a, "name");
+      if (name == nullptr) fail(toml_pos(a, path), field, "missing required key 'name'");
       if (!name->is_string() || name->as_string().str.empty()) {
-        fail(pos_of(*name, path), field + ".name",
-             "expected a non-empty string, got " + kind_of(*name));
+        fail(toml_pos(*name, path), field + ".name",
+             "expected a non-empty string, got " + toml_kind(*name));
       }
-      WrittenArm arm{name->as_string().str, read_table(find(a, "set"), field + ".set", false, path),
-                     read_table(find(a, "grid"), field + ".grid", true, path), pos_of(*name, path)};
+      WrittenArm arm{
+          name->as_string().str, read_table(toml_field(a, "set"), field + ".set", false, path),
+          read_table(toml_field(a, "grid"), field + ".grid", true, path), toml_pos(*name, path)};
       check_unique_keys({&arm.set, &arm.grid, &top_grid});
       written.push_back(std::move(arm));
     }

@@ -1,6 +1,7 @@
 #include "batch/compare.hpp"
 
 #include "engine/errors.hpp"
+#include "engine/stats.hpp"
 #include "scenario/loader.hpp"
 
 #include <boost/math/distributions/students_t.hpp>
@@ -104,9 +105,8 @@ std::vector<PairedDifference> paired_differences(const IndexContents& index,
       PairedDifference d;
       d.arm = arm;
       d.metric = metric;
-      std::vector<double> differences;
-      double sum_base = 0.0;
-      double sum_arm = 0.0;
+      std::vector<double> arm_values;
+      std::vector<double> base_values;
       for (const auto& [key, row] : row_of) {
         if (key.first != arm) continue;
         const auto base = row_of.find({baseline, key.second});
@@ -114,31 +114,20 @@ std::vector<PairedDifference> paired_differences(const IndexContents& index,
         const double a = values[row];
         const double b = values[base->second];
         if (!std::isfinite(a) || !std::isfinite(b)) continue;
-        differences.push_back(a - b);
-        sum_arm += a;
-        sum_base += b;
+        arm_values.push_back(a);
+        base_values.push_back(b);
       }
-      d.pairs = differences.size();
-      const auto n = static_cast<double>(d.pairs);
-      if (d.pairs == 0) {
-        d.baseline_mean = d.arm_mean = d.mean_difference = d.ci_low = d.ci_high = nan;
-      } else {
-        d.baseline_mean = sum_base / n;
-        d.arm_mean = sum_arm / n;
-        double sum = 0.0;
-        for (const double x : differences)
-          sum += x;
-        d.mean_difference = sum / n;
-        d.ci_low = d.ci_high = nan;
-        if (d.pairs >= 2) {
-          double squares = 0.0;
-          for (const double x : differences)
-            squares += (x - d.mean_difference) * (x - d.mean_difference);
-          const double standard_error = std::sqrt(squares / (n - 1.0) / n);
-          const double half_width = t_quantile_975(n - 1.0) * standard_error;
-          d.ci_low = d.mean_difference - half_width;
-          d.ci_high = d.mean_difference + half_width;
-        }
+      const PairedStats stats = paired_stats(arm_values, base_values);
+      d.pairs = stats.pairs;
+      d.arm_mean = stats.mean_a;
+      d.baseline_mean = stats.mean_b;
+      d.mean_difference = stats.mean_difference;
+      d.ci_low = d.ci_high = nan;
+      if (d.pairs >= 2) {
+        const double half_width =
+            t_quantile_975(static_cast<double>(d.pairs) - 1.0) * stats.standard_error;
+        d.ci_low = d.mean_difference - half_width;
+        d.ci_high = d.mean_difference + half_width;
       }
       out.push_back(std::move(d));
     }

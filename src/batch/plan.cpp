@@ -3,7 +3,7 @@
 // lets a rerun, a shard or batch-merge know which runs a folder holds.
 #include "batch/plan.hpp"
 
-#include "scenario/toml_limits.hpp"
+#include "scenario/toml_value.hpp"
 
 #include <toml.hpp>
 
@@ -52,16 +52,6 @@ std::string toml_string_list(const std::vector<std::string>& items) {
   for (std::size_t i = 0; i < items.size(); ++i)
     out += (i ? ", " : "") + toml_string(items[i]);
   return out + "]";
-}
-
-std::optional<Value> to_value(const toml::value& v) {
-  switch (v.type()) {
-  case toml::value_t::boolean: return Value{v.as_boolean()};
-  case toml::value_t::integer: return Value{static_cast<std::int64_t>(v.as_integer())};
-  case toml::value_t::floating: return Value{v.as_floating()};
-  case toml::value_t::string: return Value{v.as_string().str};
-  default: return std::nullopt;
-  }
 }
 
 std::vector<std::string> string_list(const toml::value& v) {
@@ -188,9 +178,7 @@ std::string plan_toml(const BatchPlan& plan) {
 BatchPlan read_plan_toml(const std::string& text, const std::string& path) {
   BatchPlan plan;
   try {
-    check_toml_text(text, path); // what toml11 cannot survive
-    std::istringstream in(text);
-    const toml::value doc = toml::parse(in, path);
+    const toml::value doc = parse_toml(text, path);
     if (toml::find<std::int64_t>(doc, "plan_version") != plan_version) {
       throw InputError(SourcePos{path, 0}, "plan_version",
                        "written by another version of minesim; rerun the batch into a new folder");
@@ -213,7 +201,7 @@ BatchPlan read_plan_toml(const std::string& text, const std::string& path) {
       arm.fingerprint = toml::find<std::string>(a, "fingerprint");
       arm.overrides = string_list(toml::find(a, "overrides"));
       for (const toml::value& v : toml::find(a, "values").as_array()) {
-        const std::optional<Value> value = to_value(v);
+        const std::optional<Value> value = toml_scalar(v);
         if (!value) throw std::runtime_error("a value is not a scalar");
         arm.values.push_back(*value);
       }
@@ -222,9 +210,8 @@ BatchPlan read_plan_toml(const std::string& text, const std::string& path) {
   } catch (const InputError&) {
     throw;
   } catch (const std::exception& e) {
-    std::string why = e.what();
-    why = why.substr(0, why.find('\n'));
-    throw InputError(SourcePos{path, 0}, "", "not a batch plan written by minesim (" + why + ")");
+    throw InputError(SourcePos{path, 0}, "",
+                     "not a batch plan written by minesim (" + toml_error_reason(e.what()) + ")");
   }
   // A batch file allows at most 100000 replicates and 1000000 runs (BatchLimits); a plan
   // beyond them is damaged.

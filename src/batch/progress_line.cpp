@@ -1,12 +1,14 @@
 #include "batch/progress_line.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 
 namespace minesim::batch {
 namespace {
 
-constexpr auto redraw_interval = std::chrono::milliseconds(100);
 constexpr auto log_interval = std::chrono::seconds(10);
+constexpr int bar_width = 30;
 
 std::string duration_text(double seconds) {
   char buf[32];
@@ -23,9 +25,81 @@ std::string duration_text(double seconds) {
 
 } // namespace
 
+// --- TerminalLine --------------------------------------------------------------------------
+
+void TerminalLine::draw(std::string_view text, Clock::time_point now) {
+  // Pad with spaces over any longer previous text (e.g. when the ETA loses a digit).
+  const std::size_t padding = length_ > text.size() ? length_ - text.size() : 0;
+  std::fprintf(stderr, "\r%.*s%*s", static_cast<int>(text.size()), text.data(),
+               static_cast<int>(padding), "");
+  std::fflush(stderr);
+  length_ = text.size();
+  last_draw_ = now;
+}
+
+void TerminalLine::clear() {
+  if (length_ == 0) return;
+  std::fprintf(stderr, "\r%*s\r", static_cast<int>(length_), "");
+  std::fflush(stderr);
+  length_ = 0;
+}
+
+// --- StepProgress --------------------------------------------------------------------------
+
+StepProgress::StepProgress(std::int64_t total_steps, bool enabled)
+    : total_(std::max<std::int64_t>(total_steps, 0)), enabled_(enabled), start_(Clock::now()) {}
+
+StepProgress::~StepProgress() {
+  finish();
+}
+
+void StepProgress::update(std::int64_t steps_done) {
+  if (!enabled_) return;
+  const Clock::time_point now = Clock::now();
+  if (!line_.due(now) && steps_done < total_) return;
+  draw(steps_done, now);
+}
+
+void StepProgress::draw(std::int64_t steps_done, Clock::time_point now) {
+  const std::int64_t done = std::clamp<std::int64_t>(steps_done, 0, total_);
+  const double fraction =
+      total_ > 0 ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
+  const auto filled = static_cast<int>(fraction * bar_width);
+
+  std::array<char, bar_width + 1> bar{};
+  for (int i = 0; i < bar_width; ++i)
+    bar[static_cast<std::size_t>(i)] = i < filled ? '#' : '.';
+
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double rate = elapsed > 0.0 ? static_cast<double>(done) / elapsed : 0.0;
+
+  // One fixed buffer: no allocation per redraw.
+  std::array<char, 160> text{};
+  int length = 0;
+  if (rate > 0.0) {
+    const double eta = static_cast<double>(total_ - done) / rate;
+    length = std::snprintf(text.data(), text.size(),
+                           "[%s]  %lld/%lld steps  %.1f steps/s  ETA %.1f s", bar.data(),
+                           static_cast<long long>(done), static_cast<long long>(total_), rate, eta);
+  } else {
+    length = std::snprintf(text.data(), text.size(), "[%s]  %lld/%lld steps", bar.data(),
+                           static_cast<long long>(done), static_cast<long long>(total_));
+  }
+  length = std::clamp(length, 0, static_cast<int>(text.size()) - 1);
+  line_.draw(std::string_view(text.data(), static_cast<std::size_t>(length)), now);
+}
+
+void StepProgress::finish() {
+  if (!enabled_) return;
+  enabled_ = false;
+  line_.clear();
+}
+
+// --- ProgressLine --------------------------------------------------------------------------
+
 ProgressLine::ProgressLine(std::size_t to_run, std::size_t skipped, bool interactive, bool quiet)
     : to_run_(to_run), skipped_(skipped), interactive_(interactive && !quiet), quiet_(quiet),
-      start_(Clock::now()), last_draw_(start_) {}
+      start_(Clock::now()), last_log_(start_) {}
 
 ProgressLine::~ProgressLine() {
   finish();
@@ -76,25 +150,19 @@ std::string ProgressLine::text(Clock::time_point now) const {
 void ProgressLine::draw(Clock::time_point now, bool force) {
   if (quiet_ || finished_) return;
   if (interactive_) {
-    if (!force && drawn_length_ > 0 && now - last_draw_ < redraw_interval) return;
-    const std::string line = text(now);
-    const std::size_t padding = drawn_length_ > line.size() ? drawn_length_ - line.size() : 0;
-    std::fprintf(stderr, "\r%s%*s", line.c_str(), static_cast<int>(padding), "");
-    std::fflush(stderr);
-    drawn_length_ = line.size();
+    if (!force && !line_.due(now)) return;
+    line_.draw(text(now), now);
   } else {
     // Logs: a line now and then; the command prints a summary at the end.
-    if (now - last_draw_ < log_interval) return;
+    if (now - last_log_ < log_interval) return;
     std::fprintf(stderr, "%s\n", text(now).c_str());
+    last_log_ = now;
   }
-  last_draw_ = now;
 }
 
 void ProgressLine::clear_line() {
-  if (!interactive_ || drawn_length_ == 0) return;
-  std::fprintf(stderr, "\r%*s\r", static_cast<int>(drawn_length_), "");
-  std::fflush(stderr);
-  drawn_length_ = 0;
+  if (!interactive_) return;
+  line_.clear();
 }
 
 } // namespace minesim::batch

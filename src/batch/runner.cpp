@@ -3,6 +3,7 @@
 #include "batch/runner.hpp"
 
 #include "batch/progress_line.hpp"
+#include "engine/errors.hpp"
 #include "io/index_file.hpp"
 
 #include <sched.h>
@@ -22,12 +23,6 @@ namespace minesim::batch {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int exit_ok = 0;
-constexpr int exit_internal = 1;
-constexpr int exit_bad_input = 2;
-constexpr int exit_some_failed = 3;
-constexpr int exit_interrupted = 130;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

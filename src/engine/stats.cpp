@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 
 namespace minesim {
 namespace {
@@ -115,6 +116,35 @@ double gini_inplace(std::span<double> values) {
   if (n < 2) return 0.0;
   std::sort(values.begin(), values.end());
   return gini_of_sorted(values);
+}
+
+PairedStats paired_stats(std::span<const double> a, std::span<const double> b) {
+  if (a.size() != b.size()) {
+    throw std::invalid_argument("paired samples of different lengths");
+  }
+  PairedStats out;
+  out.pairs = a.size();
+  if (out.pairs == 0) return out;
+  const auto n = static_cast<double>(out.pairs);
+  double sum_a = 0.0;
+  double sum_b = 0.0;
+  double sum_difference = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sum_a += a[i];
+    sum_b += b[i];
+    sum_difference += a[i] - b[i];
+  }
+  out.mean_a = sum_a / n;
+  out.mean_b = sum_b / n;
+  out.mean_difference = sum_difference / n;
+  if (out.pairs < 2) return out;
+  double squares = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double deviation = (a[i] - b[i]) - out.mean_difference;
+    squares += deviation * deviation;
+  }
+  out.standard_error = std::sqrt(squares / (n - 1.0) / n);
+  return out;
 }
 
 double logistic(double x) {

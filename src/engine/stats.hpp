@@ -1,6 +1,8 @@
 #pragma once
 // Order statistics and inequality measures with one fixed definition each, so that every
 // run, platform and thread count reports the same numbers.
+#include <cstddef>
+#include <limits>
 #include <span>
 
 namespace minesim {
@@ -29,6 +31,22 @@ void sort_ascending(std::span<double> values, std::span<double> scratch);
 /// Gini coefficient as gini_inplace, sorting with sort_ascending and `scratch` (at least
 /// values.size() doubles): no allocation, linear time, the same result bit for bit.
 [[nodiscard]] double gini_inplace(std::span<double> values, std::span<double> scratch);
+
+/// Two samples paired element by element (replicate r of two arms, run on the same seed),
+/// and their differences a[i] - b[i].
+struct PairedStats {
+  std::size_t pairs = 0;                                             ///< n, the common length
+  double mean_a = std::numeric_limits<double>::quiet_NaN();          ///< NaN when n = 0
+  double mean_b = std::numeric_limits<double>::quiet_NaN();          ///< NaN when n = 0
+  double mean_difference = std::numeric_limits<double>::quiet_NaN(); ///< NaN when n = 0
+  /// Standard error of the mean difference, s / sqrt(n) with the sample standard deviation
+  /// s of the differences (n - 1 in the denominator); NaN when n < 2.
+  double standard_error = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// Means of `a` and `b` and the mean and standard error of their paired differences, each
+/// sum taken in index order. Throws std::invalid_argument when the lengths differ.
+[[nodiscard]] PairedStats paired_stats(std::span<const double> a, std::span<const double> b);
 
 /// Logistic function 1 / (1 + e^-x).
 [[nodiscard]] double logistic(double x);

@@ -4,6 +4,7 @@
 // run file (run_file.cpp).
 #include "io/index_file.hpp"
 
+#include "io/hdf5_attributes.hpp"
 #include "io/hdf5_image.hpp"
 #include "minesim/build_info.hpp"
 
@@ -45,32 +46,6 @@ private:
   H5E_auto2_t function_ = nullptr;
   void* data_ = nullptr;
 };
-
-H5::StrType utf8_string_type() {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  return type;
-}
-
-void write_string_attribute(const H5::H5Object& object, const char* name,
-                            const std::string& value) {
-  const H5::StrType type = utf8_string_type();
-  H5::Attribute attribute = object.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
-  attribute.write(type, value);
-}
-
-void write_int_attribute(const H5::H5Object& object, const char* name, std::int64_t value) {
-  H5::Attribute attribute =
-      object.createAttribute(name, H5::PredType::NATIVE_INT64, H5::DataSpace(H5S_SCALAR));
-  attribute.write(H5::PredType::NATIVE_INT64, &value);
-}
-
-std::string read_string_attribute(const H5::H5Object& object, const char* name) {
-  const H5::Attribute attribute = object.openAttribute(name);
-  std::string value;
-  attribute.read(attribute.getStrType(), value);
-  return value;
-}
 
 /// Group with tracked and indexed link creation order, so that h5py lists the columns in
 /// the order they were written rather than by name.
@@ -127,13 +102,11 @@ void write_column(const H5::Group& group, const IndexColumn& column) {
 }
 
 void write_column_list(const H5::Group& group, const std::vector<IndexColumn>& columns) {
-  const H5::StrType type = utf8_string_type();
-  const hsize_t n = columns.size();
-  H5::Attribute attribute = group.createAttribute(columns_attribute, type, H5::DataSpace(1, &n));
-  std::vector<const char*> names;
+  std::vector<std::string> names;
+  names.reserve(columns.size());
   for (const IndexColumn& c : columns)
-    names.push_back(c.name.c_str());
-  if (n > 0) attribute.write(type, names.data());
+    names.push_back(c.name);
+  write_string_array_attribute(group, columns_attribute, names);
 }
 
 void write_index_contents(const std::string& file_name, const IndexContents& contents) {

@@ -12,6 +12,7 @@
 //    that `status` was written last.
 #include "io/run_file.hpp"
 
+#include "io/hdf5_attributes.hpp"
 #include "io/hdf5_image.hpp"
 #include "minesim/build_info.hpp"
 
@@ -37,54 +38,6 @@ constexpr hsize_t compress_threshold_bytes = 64 * 1024;
 /// Target chunk size: large enough for good deflate ratios, small enough to read a slice.
 constexpr hsize_t target_chunk_bytes = 256 * 1024;
 constexpr int deflate_level = 4;
-
-/// Scalar variable-length UTF-8 string: h5py reads it as `str`. Built per use (it is cheap)
-/// rather than cached in a static, whose destructor could run after the library shuts down.
-H5::StrType utf8_string_type() {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  return type;
-}
-
-void write_string_attribute(const H5::H5Object& object, const char* name,
-                            const std::string& value) {
-  const H5::StrType type = utf8_string_type();
-  const H5::DataSpace scalar(H5S_SCALAR);
-  H5::Attribute attribute = object.createAttribute(name, type, scalar);
-  attribute.write(type, value);
-}
-
-void write_int_attribute(const H5::H5Object& object, const char* name, std::int64_t value) {
-  const H5::DataSpace scalar(H5S_SCALAR);
-  H5::Attribute attribute = object.createAttribute(name, H5::PredType::NATIVE_INT64, scalar);
-  attribute.write(H5::PredType::NATIVE_INT64, &value);
-}
-
-void write_uint_attribute(const H5::H5Object& object, const char* name, std::uint64_t value) {
-  const H5::DataSpace scalar(H5S_SCALAR);
-  H5::Attribute attribute = object.createAttribute(name, H5::PredType::NATIVE_UINT64, scalar);
-  attribute.write(H5::PredType::NATIVE_UINT64, &value);
-}
-
-void write_double_attribute(const H5::H5Object& object, const char* name, double value) {
-  const H5::DataSpace scalar(H5S_SCALAR);
-  H5::Attribute attribute = object.createAttribute(name, H5::PredType::NATIVE_DOUBLE, scalar);
-  attribute.write(H5::PredType::NATIVE_DOUBLE, &value);
-}
-
-/// A 1-D array of variable-length UTF-8 strings (h5py reads it as an array of `str`).
-void write_string_array_attribute(const H5::H5Object& object, const char* name,
-                                  const std::vector<std::string>& values) {
-  const H5::StrType type = utf8_string_type();
-  const std::array<hsize_t, 1> dims{values.size()};
-  const H5::DataSpace space(1, dims.data());
-  std::vector<const char*> pointers;
-  pointers.reserve(values.size());
-  for (const std::string& v : values)
-    pointers.push_back(v.c_str());
-  H5::Attribute attribute = object.createAttribute(name, type, space);
-  if (!pointers.empty()) attribute.write(type, pointers.data());
-}
 
 std::string utc_now_iso8601() {
   const std::time_t now = std::time(nullptr);

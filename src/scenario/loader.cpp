@@ -13,7 +13,7 @@
 #include "scenario/loader.hpp"
 
 #include "scenario/toml_limits.hpp"
-#include "scenario/toml_position.hpp"
+#include "scenario/toml_value.hpp"
 
 #include <toml.hpp>
 
@@ -26,11 +26,9 @@
 #include <limits>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
-#include <tuple>
 #include <utility>
 
 namespace minesim {
@@ -78,24 +76,6 @@ struct Origin {
   std::string target; ///< the file name as written after `extends =`
 };
 
-/// Control characters shown as escapes: keys and paths come from user input (a quoted TOML
-/// key may hold a newline) and the error must stay one line.
-std::string one_line(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 [[noreturn]] void fail(const SourcePos& pos, const std::string& key, const std::string& message) {
   throw InputError(SourcePos{one_line(pos.file), pos.line}, one_line(key), one_line(message));
 }
@@ -104,13 +84,6 @@ std::string one_line(const std::string& s) {
 
 std::string join(const std::string& prefix, const std::string& key) {
   return prefix.empty() ? key : prefix + "." + key;
-}
-
-std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return "";
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
 }
 
 /// Shortest decimal text that reads back as `d`, whole numbers in plain digits and without
@@ -138,51 +111,7 @@ std::string literal_list(const std::vector<std::string>& items) {
   return out;
 }
 
-/// toml11's syntax errors are several lines with a source gutter; keep the first line's
-/// reason, without the "[error] " tag, the "toml::parse_xxx: " function name or colours.
-std::string short_reason(std::string_view what) {
-  std::string line(what.substr(0, what.find('\n')));
-  std::string clean;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '\x1b') { // ANSI colour: ESC [ ... m
-      while (i < line.size() && line[i] != 'm')
-        ++i;
-      continue;
-    }
-    clean += line[i];
-  }
-  clean = trim(clean);
-  if (clean.rfind("[error]", 0) == 0) clean = trim(clean.substr(7));
-  if (clean.rfind("toml::", 0) == 0) {
-    const auto colon = clean.find(": ");
-    if (colon != std::string::npos) clean = trim(clean.substr(colon + 2));
-  }
-  return clean.empty() ? "invalid TOML" : clean;
-}
-
 // --- TOML values -------------------------------------------------------------------------
-
-SourcePos pos_of(const toml::value& v, const std::string& file) {
-  return SourcePos{file, toml_line(v)};
-}
-
-/// "an integer", "a float", ...: what the user wrote, in a message.
-std::string kind_of(const toml::value& v) {
-  switch (v.type()) {
-  case toml::value_t::boolean: return "a boolean";
-  case toml::value_t::integer: return "an integer";
-  case toml::value_t::floating: return "a float";
-  case toml::value_t::string: return "a string";
-  case toml::value_t::offset_datetime:
-  case toml::value_t::local_datetime:
-  case toml::value_t::local_date:
-  case toml::value_t::local_time: return "a date/time";
-  case toml::value_t::array: return "an array";
-  case toml::value_t::table: return "a table";
-  case toml::value_t::empty: break;
-  }
-  return "nothing";
-}
 
 /// " (2.5)", " (\"120\")": the offending scalar, so a message can be acted on without
 /// opening the file; "" for arrays, tables and dates.
@@ -197,7 +126,7 @@ std::string shown(const toml::value& v) {
 }
 
 std::string got(const toml::value& v) {
-  return "got " + kind_of(v) + shown(v);
+  return "got " + toml_kind(v) + shown(v);
 }
 
 std::string expected_text(ValueType t) {
@@ -352,32 +281,6 @@ Checked check_value(const toml::value& v, const Rule& rule) {
   return reject("unsupported parameter type");
 }
 
-/// The children of a TOML table in document order. toml11 keeps tables in unordered maps;
-/// ordering by position makes the first error reported the first one in the file, and the
-/// same one on every run.
-std::vector<std::pair<const std::string*, const toml::value*>>
-in_document_order(const toml::value& table) {
-  // Ranked by offset in the file, each found once (location() is slow: toml_position.hpp).
-  std::vector<std::tuple<std::size_t, const std::string*, const toml::value*>> ranked;
-  for (const auto& [k, v] : table.as_table())
-    ranked.emplace_back(toml_offset(v), &k, &v);
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) < std::get<0>(b)
-                                            : *std::get<1>(a) < *std::get<1>(b);
-  });
-  std::vector<std::pair<const std::string*, const toml::value*>> out;
-  out.reserve(ranked.size());
-  for (const auto& [offset, key, value] : ranked)
-    out.emplace_back(key, value);
-  return out;
-}
-
-const toml::value* field_of(const toml::value& table, const std::string& name) {
-  const auto& t = table.as_table();
-  const auto it = t.find(name);
-  return it == t.end() ? nullptr : &it->second;
-}
-
 // --- files -------------------------------------------------------------------------------
 
 /// The file's bytes. Failures name the file; for an `extends` target they are placed at
@@ -411,20 +314,6 @@ std::string read_text(const std::string& path, const Origin* origin, std::size_t
                   " MiB of TOML, more than any scenario needs");
   }
   return text;
-}
-
-/// Parse TOML text; toml11's errors become one line at the line toml11 blames.
-toml::value parse_document(const std::string& text, const std::string& name) {
-  check_toml_text(text, one_line(name)); // what toml11 cannot survive
-  std::istringstream in(text);
-  try {
-    return toml::parse(in, name);
-  } catch (const toml::exception& e) {
-    fail(SourcePos{name, static_cast<int>(e.location().line())}, "syntax error",
-         short_reason(e.what()));
-  } catch (const std::exception& e) {
-    fail(SourcePos{name, 0}, "syntax error", short_reason(e.what()));
-  }
 }
 
 /// The base of `extends = target` in `including`: relative to the including file's folder,
@@ -481,16 +370,16 @@ public:
   /// `source`, the text of the file `path` names, and everything it extends, validated.
   Layer load_source(const std::string& source, const std::string& path, const Origin* origin,
                     std::vector<ChainLink>& chain) const {
-    const toml::value doc = parse_document(source, path);
+    const toml::value doc = parse_toml(source, path);
     // A batch file's keys would each be "unknown"; say what the file is instead.
-    if (origin && field_of(doc, "scenario")) {
+    if (origin && toml_field(doc, "scenario")) {
       fail(origin->pos, std::string(extends_key),
            "cannot extend " + literal(origin->target) +
                ": it is a batch file (it has a top-level `scenario`), not a scenario");
     }
 
     Layer layer;
-    if (const toml::value* ext = field_of(doc, std::string(extends_key))) {
+    if (const toml::value* ext = toml_field(doc, std::string(extends_key))) {
       layer = load_base(*ext, path, source.size(), chain);
     }
     walk(doc, "", path, layer);
@@ -558,7 +447,7 @@ private:
   /// The layer `extends = ...` names, checked for cycles before it is read.
   Layer load_base(const toml::value& ext, const std::string& path, std::size_t bytes,
                   std::vector<ChainLink>& chain) const {
-    const SourcePos pos = pos_of(ext, path);
+    const SourcePos pos = toml_pos(ext, path);
     const std::string key(extends_key);
     if (!ext.is_string()) fail(pos, key, "expected a string (a scenario file), " + got(ext));
     const std::string target = ext.as_string().str;
@@ -595,10 +484,10 @@ private:
   /// record each value over whatever a base file set.
   void walk(const toml::value& table, const std::string& prefix, const std::string& file,
             Layer& layer) const {
-    for (const auto& [name, value] : in_document_order(table)) {
+    for (const auto& [name, value] : toml_in_document_order(table)) {
       const toml::value& v = *value;
       const std::string key = join(prefix, *name);
-      const SourcePos pos = pos_of(v, file);
+      const SourcePos pos = toml_pos(v, file);
       if (prefix.empty() && *name == extends_key) continue; // followed before the walk
       if (prefix.empty() && *name == "scenario") {
         fail(pos, key, "this is a batch file's key: the file is a batch file, not a scenario");
@@ -627,7 +516,7 @@ private:
                                                        const std::string& file) const {
     const std::string key(events_key);
     if (!v.is_array()) {
-      fail(pos_of(v, file), key, "expected an array of tables ([[calendar.events]]), " + got(v));
+      fail(toml_pos(v, file), key, "expected an array of tables ([[calendar.events]]), " + got(v));
     }
     std::vector<CalendarEvent> out;
     const auto& items = v.as_array();
@@ -635,7 +524,7 @@ private:
       // Events are named by their 0-based index; the line number locates them anyway.
       const std::string name = key + "[" + std::to_string(i) + "]";
       if (!items[i].is_table()) {
-        fail(pos_of(items[i], file), name,
+        fail(toml_pos(items[i], file), name,
              "expected a table with step and action, " + got(items[i]));
       }
       out.push_back(read_event(items[i], name, file));
@@ -646,18 +535,18 @@ private:
   [[nodiscard]] CalendarEvent read_event(const toml::value& e, const std::string& name,
                                          const std::string& file) const {
     CalendarEvent ev;
-    ev.pos = pos_of(e, file);
+    ev.pos = toml_pos(e, file);
 
-    const toml::value* step = field_of(e, "step");
+    const toml::value* step = toml_field(e, "step");
     if (!step) fail(ev.pos, name, "missing required field 'step'");
     const Checked s = check_value(*step, Rule{ValueType::integer, 0.0, inf, nullptr});
-    if (!s.value) fail(pos_of(*step, file), name + ".step", s.error);
+    if (!s.value) fail(toml_pos(*step, file), name + ".step", s.error);
     ev.step = std::get<std::int64_t>(*s.value);
 
-    const toml::value* action = field_of(e, "action");
+    const toml::value* action = toml_field(e, "action");
     if (!action) fail(ev.pos, name, "missing required field 'action'");
     if (!action->is_string()) {
-      fail(pos_of(*action, file), name + ".action", "expected a string, " + got(*action));
+      fail(toml_pos(*action, file), name + ".action", "expected a string, " + got(*action));
     }
     ev.action = action->as_string().str;
 
@@ -669,7 +558,7 @@ private:
                                    [&](const EventSpec& es) { return es.action == ev.action; });
     if (spec == events_.end()) {
       const std::string near = nearest_key(ev.action, actions_);
-      fail(pos_of(*action, file), name + ".action",
+      fail(toml_pos(*action, file), name + ".action",
            "unknown action " + literal(ev.action) +
                (near.empty() ? " (known actions: " + literal_list(actions_) + ")"
                              : "; did you mean " + literal(near) + "?"));
@@ -678,13 +567,13 @@ private:
     std::vector<std::string> known{"step", "action"};
     for (const auto& f : spec->fields)
       known.push_back(f.name);
-    for (const auto& [field, value] : in_document_order(e)) {
+    for (const auto& [field, value] : toml_in_document_order(e)) {
       if (*field == "step" || *field == "action") continue;
       const std::string& field_name = *field; // clang 14 cannot capture a structured binding
       const auto fspec =
           std::find_if(spec->fields.begin(), spec->fields.end(),
                        [&](const EventFieldSpec& f) { return f.name == field_name; });
-      const SourcePos pos = pos_of(*value, file);
+      const SourcePos pos = toml_pos(*value, file);
       if (fspec == spec->fields.end()) {
         fail(pos, name + "." + *field, unknown_field_message(ev.action, *field, known));
       }
@@ -706,15 +595,15 @@ private:
   void read_set_fields(const toml::value& e, const std::string& name, const std::string& file,
                        CalendarEvent& ev) const {
     const std::vector<std::string> known{"step", "action", "key", "value"};
-    for (const auto& [field, value] : in_document_order(e)) {
+    for (const auto& [field, value] : toml_in_document_order(e)) {
       if (std::find(known.begin(), known.end(), *field) == known.end()) {
-        fail(pos_of(*value, file), name + "." + *field,
+        fail(toml_pos(*value, file), name + "." + *field,
              unknown_field_message(ev.action, *field, known));
       }
     }
-    const toml::value* key = field_of(e, "key");
+    const toml::value* key = toml_field(e, "key");
     if (!key) fail(ev.pos, name, "missing required field 'key' for action \"set\"");
-    const SourcePos key_pos = pos_of(*key, file);
+    const SourcePos key_pos = toml_pos(*key, file);
     if (!key->is_string()) fail(key_pos, name + ".key", "expected a string, " + got(*key));
     const std::string target = key->as_string().str;
     const ParameterSpec* spec = find_spec(target);
@@ -728,10 +617,10 @@ private:
       fail(key_pos, name + ".key",
            target + " cannot be set by the calendar; it is fixed at initialisation");
     }
-    const toml::value* value = field_of(e, "value");
+    const toml::value* value = toml_field(e, "value");
     if (!value) fail(ev.pos, name, "missing required field 'value' for action \"set\"");
     const Checked c = check_value(*value, rule_of(*spec));
-    if (!c.value) fail(pos_of(*value, file), name + ".value", "for " + target + ": " + c.error);
+    if (!c.value) fail(toml_pos(*value, file), name + ".value", "for " + target + ": " + c.error);
     ev.fields["key"] = Value{target};
     ev.fields["value"] = *c.value;
   }
@@ -745,11 +634,8 @@ private:
 
   /// A --set value as TOML (`x = <value>`), or nullopt when it is not one TOML value.
   static std::optional<toml::value> parse_override_value(const std::string& raw) {
-    const std::string text = "x = " + raw;
-    std::istringstream in(text);
     try {
-      check_toml_text(text, std::string(set_source)); // what toml11 cannot survive
-      const toml::value doc = toml::parse(in, std::string(set_source));
+      const toml::value doc = parse_toml("x = " + raw, std::string(set_source));
       const auto& table = doc.as_table();
       // "1\ny = 2" parses, but is not one value: treat it as text like any other non-TOML.
       if (table.size() == 1 && table.count("x")) return table.at("x");

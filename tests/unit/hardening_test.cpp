@@ -9,6 +9,7 @@
 #include "scenario/toml_position.hpp"
 
 #include "model/parameters.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +19,6 @@
 #include <limits>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 namespace minesim {
 namespace {
@@ -150,8 +150,8 @@ TEST(LoadScenarioText, LoadsLikeAFileAndNamesIt) {
 }
 
 TEST(ExtendsChain, RefusesMoreThan16FilesAndMoreThan16MiBInAll) {
-  const fs::path dir = fs::temp_directory_path() / ("minesim_chain_" + std::to_string(getpid()));
-  fs::create_directories(dir);
+  const test_support::TempDir temp("chain");
+  const fs::path& dir = temp.path();
   const auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream(dir / name) << text;
     return (dir / name).string();
@@ -180,7 +180,6 @@ TEST(ExtendsChain, RefusesMoreThan16FilesAndMoreThan16MiBInAll) {
                            (dir / "big_base.toml").string() +
                            "): the extends chain holds more than 16 MiB of TOML, more than any "
                            "scenario needs");
-  fs::remove_all(dir);
 }
 
 std::vector<TimeSeries> series_with(double value_at_step_2) {
@@ -222,14 +221,9 @@ class FullDisk : public ::testing::Test {
 protected:
   void SetUp() override {
     if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
-    dir_ = fs::temp_directory_path() / ("minesim-full-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path dir_;
+  const test_support::TempDir temp_{"full_disk"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(FullDisk, RunFileWriterFailsCleanly) {

@@ -1,6 +1,7 @@
 // The run file writer: atomic write (partial name, then rename), clean failure, and the
 // OUTPUT.md contract as checked by tests/integration/check_run_file.py.
 #include "io/run_file.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -17,26 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A fresh directory under the system temp dir, removed with its contents at scope exit.
-class TempDir {
-public:
-  explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() /
-              ("minesim_run_file_" + tag + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-  fs::path path_;
-};
+using test_support::TempDir;
 
 /// A 4-node ring as CSR: every tie in both directions, rows sorted.
 Csr ring4() {

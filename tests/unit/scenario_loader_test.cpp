@@ -5,6 +5,7 @@
 #include "scenario/loader.hpp"
 
 #include "model/parameters.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -86,37 +87,7 @@ std::vector<EventSpec> fake_events() {
   return {close};
 }
 
-/// A scratch folder per test, removed afterwards; tests may run in parallel processes.
-class TempDir {
-public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::random_device rd;
-    path_ =
-        fs::temp_directory_path() / ("minesim_loader_" + std::string(info ? info->name() : "test") +
-                                     "_" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  /// Write `text` to `name` (folders created) and return its path.
-  [[nodiscard]] std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = path_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-    return p.string();
-  }
-  [[nodiscard]] std::string str() const { return path_.string(); }
-
-private:
-  fs::path path_;
-};
+using test_support::TempDir;
 
 class LoaderTest : public ::testing::Test {
 protected:

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <cmath>
+#include <stdexcept>
 #include <vector>
 
 using namespace minesim;
@@ -57,4 +59,30 @@ TEST(ChunkedSum, IsBitIdenticalForAnyThreadCount) {
   EXPECT_EQ(one, two); // exact
   EXPECT_EQ(many_one, many_two);
   EXPECT_EQ(one, many_one[0]);
+}
+
+TEST(Stats, PairedStatsMatchHandComputedValues) {
+  // Differences 2, 3, 1 (arm - baseline): mean 2, sample sd 1, standard error 1 / sqrt(3).
+  const std::vector<double> arm{7, 9, 11};
+  const std::vector<double> baseline{5, 6, 10};
+  const PairedStats p = paired_stats(arm, baseline);
+  EXPECT_EQ(p.pairs, 3U);
+  EXPECT_DOUBLE_EQ(p.mean_a, 9.0);
+  EXPECT_DOUBLE_EQ(p.mean_b, 7.0);
+  EXPECT_DOUBLE_EQ(p.mean_difference, 2.0);
+  EXPECT_DOUBLE_EQ(p.standard_error, 1.0 / std::sqrt(3.0));
+
+  const std::vector<double> one_a{4};
+  const std::vector<double> one_b{1};
+  const PairedStats single = paired_stats(one_a, one_b);
+  EXPECT_EQ(single.pairs, 1U);
+  EXPECT_DOUBLE_EQ(single.mean_difference, 3.0);
+  EXPECT_TRUE(std::isnan(single.standard_error)); // no spread from one pair
+
+  const PairedStats none = paired_stats({}, {});
+  EXPECT_EQ(none.pairs, 0U);
+  EXPECT_TRUE(std::isnan(none.mean_a) && std::isnan(none.mean_b));
+  EXPECT_TRUE(std::isnan(none.mean_difference) && std::isnan(none.standard_error));
+
+  EXPECT_THROW((void)paired_stats(arm, one_b), std::invalid_argument);
 }

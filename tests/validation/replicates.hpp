@@ -1,6 +1,7 @@
 #pragma once
 // Replicate runs for validation tests: one arm (a scenario with overrides) run for several
 // seeds, and paired differences between arms run on the same seeds (common random numbers).
+#include "engine/stats.hpp"
 #include "model/simulation.hpp"
 #include "scenario/loader.hpp"
 
@@ -57,15 +58,8 @@ struct Paired {
 };
 
 inline Paired paired(const std::vector<double>& a, const std::vector<double>& b) {
-  std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i)
-    d[i] = a[i] - b[i];
-  const double n = static_cast<double>(d.size());
-  const double mean = std::accumulate(d.begin(), d.end(), 0.0) / n;
-  double ss = 0.0;
-  for (const double x : d)
-    ss += (x - mean) * (x - mean);
-  return {mean, std::sqrt(ss / (n - 1) / n)};
+  const PairedStats stats = paired_stats(a, b);
+  return {stats.mean_difference, stats.standard_error};
 }
 
 } // namespace minesim::validation

@@ -1,39 +1,22 @@
 #pragma once
-// Shared by the batch unit tests: a scratch folder, batch files written into it, and a
+// Shared by the batch unit tests: a scratch folder with batch files written into it, and a
 // scenario-free ArmChecker, so the planner and runner are tested without the model.
 #include "batch/plan.hpp"
-
-#include <unistd.h>
+#include "tests/support/temp_dir.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <string>
 
 namespace minesim::batch::testing {
 
-namespace fs = std::filesystem;
-
-/// A fresh folder under the system temp dir, removed with its contents at scope exit. The
-/// tag keeps tests that CTest runs side by side apart.
-class TempDir {
+/// A scratch folder (tests/support/temp_dir.hpp) holding a scenario for batch files to name
+/// (it must exist; its content is not read here), and the batch files written into it.
+class BatchDir : public test_support::TempDir {
 public:
-  explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() /
-              ("minesim_batch_" + tag + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-    // Batch files name a scenario, which must exist (its content is not read here).
-    std::ofstream(path_ / "scenario.toml") << "# a scenario\n";
+  explicit BatchDir(const std::string& tag) : TempDir("batch_" + tag) {
+    (void)write("scenario.toml", "# a scenario\n");
   }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
 
   /// Write a batch file with `body` after `scenario`, `replicates` and `seed` lines.
   [[nodiscard]] std::string batch(const std::string& body, int replicates = 2,
@@ -44,9 +27,6 @@ public:
                         << body;
     return path;
   }
-
-private:
-  fs::path path_;
 };
 
 /// A ValueChecker without a model: "bad.key" is rejected like the scenario loader rejects a

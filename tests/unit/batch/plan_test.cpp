@@ -13,9 +13,9 @@
 namespace minesim::batch {
 namespace {
 
+using testing::BatchDir;
 using testing::fake_check;
 using testing::read_batch;
-using testing::TempDir;
 
 std::string error_of(const std::string& path) {
   try {
@@ -48,7 +48,7 @@ TEST(BatchIds, SanitisedAndPadded) {
 }
 
 TEST(BatchFile, NamedArmsGetCommonSetThenTheirOwn) {
-  const TempDir dir("named");
+  const BatchDir dir("named");
   const BatchPlan plan = make_plan(read_batch(dir.batch(R"(
 [set]
 households.count = 200
@@ -75,7 +75,7 @@ set = { "influence.epsilon" = 0.3, "households.count" = 300 }
 }
 
 TEST(BatchFile, GridsExpandFirstKeySlowestAndNameArmsFromValues) {
-  const TempDir dir("grid");
+  const BatchDir dir("grid");
   const BatchPlan plan = make_plan(read_batch(dir.batch(R"(
 [grid]
 influence.kind = ["degroot", "bounded_confidence"]
@@ -91,7 +91,7 @@ influence.epsilon = [0.1, 0.2]
 }
 
 TEST(BatchFile, ArmGridsCrossOnlyTheirArmAndTopGridCrossesAll) {
-  const TempDir dir("armgrid");
+  const BatchDir dir("armgrid");
   const BatchPlan plan = make_plan(read_batch(dir.batch(R"(
 [grid]
 households.count = [100, 200]
@@ -117,14 +117,14 @@ grid.influence.epsilon = [0.1, 0.3]
 }
 
 TEST(BatchFile, WithoutArmsOrGridOneBaseArm) {
-  const TempDir dir("base");
+  const BatchDir dir("base");
   const BatchPlan plan = make_plan(read_batch(dir.batch("", 3)), fake_check);
   ASSERT_EQ(plan.arms.size(), 1U);
   EXPECT_EQ(plan.runs().back().id, "base_r002");
 }
 
 TEST(BatchPlanSeeds, ReplicateRHasOneSeedInEveryArm) {
-  const TempDir dir("crn");
+  const BatchDir dir("crn");
   const BatchPlan plan = make_plan(read_batch(dir.batch(R"(
 [grid]
 influence.epsilon = [0.1, 0.2, 0.3]
@@ -143,7 +143,7 @@ influence.epsilon = [0.1, 0.2, 0.3]
 }
 
 TEST(BatchFileErrors, NameFileLineAndKey) {
-  const TempDir dir("errors");
+  const BatchDir dir("errors");
   const std::string f = dir.file("batch.toml");
   EXPECT_EQ(error_of(dir.batch("replicate = 3\n")),
             f + ":4: replicate: unknown key; did you mean 'replicates'?");
@@ -169,14 +169,14 @@ TEST(BatchFileErrors, NameFileLineAndKey) {
 }
 
 TEST(BatchFileErrors, OverrideRejectedByTheScenarioIsPlacedAtItsLine) {
-  const TempDir dir("placed");
+  const BatchDir dir("placed");
   EXPECT_EQ(error_of(dir.batch("[[arms]]\nname = \"ok\"\n[[arms]]\nname = \"broken\"\n"
                                "set.bad.key = 2\n")),
             dir.file("batch.toml") + ":8: arms[1].set.bad.key: must be in [0, 1] (got 2)");
 }
 
 TEST(BatchFileErrors, GridValuesThatMakeOneIdAreAnError) {
-  const TempDir dir("gridids");
+  const BatchDir dir("gridids");
   EXPECT_EQ(error_of(dir.batch("[grid]\nx.kind = [\"a b\", \"a/b\"]\n")),
             dir.file("batch.toml") +
                 ":5: arms: two arms have the id 'kind-a_b' (\"kind-a b\" and \"kind-a/b\"); give "
@@ -192,7 +192,7 @@ std::string cube(int keys) {
 }
 
 TEST(BatchFileLimits, GridsAreCountedNotExpandedAndArmsMadeOnDemand) {
-  const TempDir dir("cube");
+  const BatchDir dir("cube");
   const std::string path = dir.batch(cube(12), 1);
   // 3^12 = 531441 arms: under the run limit, over the arm limit, refused at once.
   EXPECT_EQ(error_of(path),
@@ -219,7 +219,7 @@ TEST(BatchFileLimits, GridsAreCountedNotExpandedAndArmsMadeOnDemand) {
 }
 
 TEST(BatchFileLimits, AValueIsCheckedOnceBeforeTheArmsAreCounted) {
-  const TempDir dir("valuefirst");
+  const BatchDir dir("valuefirst");
   // 3^24 arms with a bad value: the value is reported, not the size.
   const std::string path = dir.batch(cube(24) + "bad.key = [2, 0.5]\n", 1);
   EXPECT_EQ(error_of(path), path + ":29: grid.bad.key[0]: must be in [0, 1] (got 2)");
@@ -234,7 +234,7 @@ TEST(BatchFileLimits, AValueIsCheckedOnceBeforeTheArmsAreCounted) {
 }
 
 TEST(BatchFileLimits, ARaisedArmLimitPlansEveryArm) {
-  const TempDir dir("raised");
+  const BatchDir dir("raised");
   const std::string path = dir.batch(cube(2), 1);
   try {
     (void)read_batch(path, BatchLimits{8});
@@ -249,14 +249,14 @@ TEST(BatchFileLimits, ARaisedArmLimitPlansEveryArm) {
 }
 
 TEST(BatchFileErrors, RulesBetweenParametersAreCheckedArmByArm) {
-  const TempDir dir("cross");
+  const BatchDir dir("cross");
   // Each value is valid on its own; one combination is not, and that arm is named.
   EXPECT_EQ(error_of(dir.batch("[grid]\ncross.a = [0, 1]\ncross.b = [0, 1]\n")),
             dir.file("batch.toml") + ":6: grid.cross.b[1]: must not exceed cross.a");
 }
 
 TEST(BatchFileErrors, MissingScenarioIsPlacedAtTheScenarioKey) {
-  const TempDir dir("noscenario");
+  const BatchDir dir("noscenario");
   const std::string f = dir.file("b.toml");
   std::ofstream(f) << "replicates = 1\nseed = 1\nscenario = \"nope.toml\"\n";
   EXPECT_EQ(error_of(f), f + ":3: scenario: cannot read \"nope.toml\" (looked for " +
@@ -264,7 +264,7 @@ TEST(BatchFileErrors, MissingScenarioIsPlacedAtTheScenarioKey) {
 }
 
 TEST(BatchPlanToml, RoundTripsAndNoticesAnotherBatch) {
-  const TempDir dir("plan");
+  const BatchDir dir("plan");
   const BatchPlan plan = make_plan(read_batch(dir.batch(R"(
 description = "a \"quoted\" description"
 [[arms]]

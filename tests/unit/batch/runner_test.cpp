@@ -17,9 +17,9 @@
 namespace minesim::batch {
 namespace {
 
+using testing::BatchDir;
 using testing::fake_check;
 using testing::read_batch;
-using testing::TempDir;
 namespace fs = std::filesystem;
 
 /// A run file whose one time series ends at the run's seed modulo 1000, so the index shows
@@ -59,7 +59,7 @@ set.x.y = 2
     return run_batch(plan, options, function);
   }
 
-  TempDir dir;
+  BatchDir dir;
   BatchPlan plan;
   std::mutex hdf5;
 };
@@ -214,7 +214,7 @@ TEST(BatchWorkers, OneRunPerCoreThenThreadsForFewRuns) {
 }
 
 TEST(IndexFile, RunFileStates) {
-  const TempDir dir("states");
+  const BatchDir dir("states");
   EXPECT_EQ(run_file_state(dir.file("none.h5")), RunFileState::missing);
   std::ofstream(dir.file("junk.h5")) << "junk";
   EXPECT_EQ(run_file_state(dir.file("junk.h5")), RunFileState::incomplete);

@@ -3,6 +3,7 @@
 #include "agents/resident/survey.hpp"
 #include "io/run_file.hpp"
 #include "model/streams.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -20,25 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
-public:
-  explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() /
-              ("minesim_survey_file_" + tag + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-  fs::path path_;
-};
+using minesim::test_support::TempDir;
 
 int run_python(const std::string& arguments) {
   const std::string command = "/usr/bin/python3 " + arguments;
