@@ -41,10 +41,26 @@ inline constexpr std::array<const char*, slot_count> slot_names{
     "calendar",    "production_damage", "restoration", "environment", "economy", "compensation",
     "perceptions", "participation",     "supervision", "yearly",      "record"};
 
-/// What a module does in one slot of a step.
+/// What a module does in one slot of a step. `run` is where the phase is bound to the world:
+/// it builds the phase's views (the const world it reads, a struct of what it writes) and
+/// calls the phase function, which never sees the world mutable (docs/architecture.md).
 struct Phase {
   Slot slot;
   std::function<void(World&, std::int64_t step)> run;
+};
+
+/// A column updated synchronously: a phase reads the current values through the const world
+/// and writes the next ones here; commit() makes them current once every agent is done.
+template <class T> class NextState {
+public:
+  NextState(std::vector<T>& now, std::vector<T>& next) : now_(&now), next_(&next) {}
+  T& operator[](std::size_t i) const { return (*next_)[i]; }
+  [[nodiscard]] std::size_t size() const { return next_->size(); }
+  void commit() const { now_->swap(*next_); }
+
+private:
+  std::vector<T>* now_;
+  std::vector<T>* next_;
 };
 
 /// A time series a module defines (OUTPUT.md names and units).
@@ -75,8 +91,10 @@ public:
   [[nodiscard]] virtual std::vector<StreamId> streams() const { return {}; }
   /// Size and fill the module's own state once the world's entities exist.
   virtual void initialise(World& /*world*/) const {}
-  /// Its phases, each in a slot.
-  [[nodiscard]] virtual std::vector<Phase> phases() const { return {}; }
+  /// Its phases, each in a slot; called once per run, after initialise(). A phase that needs
+  /// scratch space owns it (in its closure), sized here from `world`, so that stepping
+  /// allocates nothing.
+  [[nodiscard]] virtual std::vector<Phase> phases(const World& /*world*/) const { return {}; }
   /// Its time series.
   [[nodiscard]] virtual std::vector<SeriesDef> series() const { return {}; }
   /// The values of series(), in that order, for the state at the end of `step`.

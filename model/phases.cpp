@@ -6,18 +6,24 @@
 
 namespace minesim {
 
-void record_step(World& w, Metrics& metrics, const ModuleList& modules, std::int64_t step) {
+std::vector<Phase> collect_phases(const ModuleList& modules, const World& world) {
+  std::vector<Phase> phases;
   for (const auto& module : modules)
-    for (const Phase& phase : module->phases())
-      if (phase.slot == Slot::record) phase.run(w, step);
+    for (Phase& phase : module->phases(world))
+      phases.push_back(std::move(phase));
+  return phases;
+}
+
+void record_step(World& w, Metrics& metrics, const std::vector<Phase>& phases, std::int64_t step) {
+  for (const Phase& phase : phases)
+    if (phase.slot == Slot::record) phase.run(w, step);
   metrics.record(w, step);
 }
 
-Schedule make_schedule(World& w, Metrics& metrics, const ModuleList& modules) {
+Schedule make_schedule(World& w, Metrics& metrics, std::vector<Phase> phases) {
   std::array<std::vector<std::function<void(World&, std::int64_t)>>, slot_count> slots;
-  for (const auto& module : modules)
-    for (Phase& phase : module->phases())
-      slots[static_cast<std::size_t>(phase.slot)].push_back(std::move(phase.run));
+  for (Phase& phase : phases)
+    slots[static_cast<std::size_t>(phase.slot)].push_back(std::move(phase.run));
   Schedule s;
   for (std::size_t k = 0; k < slot_count; ++k) {
     auto body = [&w, &metrics, runs = std::move(slots[k]),

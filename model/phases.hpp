@@ -7,13 +7,17 @@
 
 namespace minesim {
 
+/// Every phase of `modules`, in registry order: built once per run.
+[[nodiscard]] std::vector<Phase> collect_phases(const ModuleList& modules, const World& world);
+
 /// The schedule of a month: one phase per slot (model/module.hpp), each running the slot's
 /// module phases in registry order; the yearly slot at year ends only; the metrics are
 /// recorded at the end of the record slot.
-[[nodiscard]] Schedule make_schedule(World& world, Metrics& metrics, const ModuleList& modules);
+[[nodiscard]] Schedule make_schedule(World& world, Metrics& metrics, std::vector<Phase> phases);
 
-/// The record slot's module phases, then the metrics, for `step`: what the schedule's last
-/// phase does, and what records the initial state (step 0).
-void record_step(World& world, Metrics& metrics, const ModuleList& modules, std::int64_t step);
+/// The record slot's phases, then the metrics, for `step`: what the schedule's last phase
+/// does, and what records the initial state (step 0).
+void record_step(World& world, Metrics& metrics, const std::vector<Phase>& phases,
+                 std::int64_t step);
 
 } // namespace minesim

@@ -27,13 +27,14 @@ Simulation::Simulation(const Parameters& params, ModuleList modules)
         init_seconds_ = seconds_since(start);
         return w;
       }()),
-      metrics_(world_, params.simulation.steps, modules_),
-      schedule_(make_schedule(world_, metrics_, modules_)) {
+      metrics_(world_, params.simulation.steps, modules_), schedule_([&] {
+        std::vector<Phase> phases = collect_phases(modules_, world_);
+        if (!params.game.tripartite) record_step(world_, metrics_, phases, 0);
+        return make_schedule(world_, metrics_, std::move(phases));
+      }()) {
   if (params.game.tripartite)
     game_.emplace(params.game, static_cast<std::uint64_t>(params.simulation.seed),
                   params.simulation.steps);
-  else
-    record_step(world_, metrics_, modules_, 0);
 }
 
 bool Simulation::run(const RunControl& control) {

@@ -32,7 +32,7 @@ void apply_calendar(World& w, std::int64_t step) {
 class CalendarModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "calendar"; }
-  [[nodiscard]] std::vector<Phase> phases() const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     return {{Slot::calendar, apply_calendar}};
   }
 };

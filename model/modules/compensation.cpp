@@ -17,7 +17,7 @@ public:
   [[nodiscard]] std::vector<StreamId> streams() const override {
     return {streams::compensation_queue};
   }
-  [[nodiscard]] std::vector<Phase> phases() const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     return {{Slot::compensation, negotiate}, {Slot::yearly, plan_compensation_year}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {

@@ -118,7 +118,7 @@ public:
   [[nodiscard]] std::vector<StreamId> streams() const override {
     return {streams::mining_jobs, streams::green_jobs};
   }
-  [[nodiscard]] std::vector<Phase> phases() const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     return {{Slot::economy, run_economy}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {

@@ -29,7 +29,7 @@ void produce_and_damage(World& w, std::int64_t step) {
 class EnvironmentModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "environment"; }
-  [[nodiscard]] std::vector<Phase> phases() const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     return {{Slot::production_damage, produce_and_damage},
             {Slot::environment, [](World& w, std::int64_t) { update_environment(w); }}};
   }

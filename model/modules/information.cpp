@@ -53,7 +53,7 @@ class InformationModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "information"; }
   [[nodiscard]] std::vector<StreamId> streams() const override { return {streams::diffusion}; }
-  [[nodiscard]] std::vector<Phase> phases() const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     // Hearings follow the month's negotiations (compensation slot); the negotiation index
     // is brought up to date for the metrics at the end of the step.
     return {{Slot::compensation, inform},

@@ -38,7 +38,7 @@ void update_perceptions(World& w, std::int64_t /*step*/) {
 class PerceptionsModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "perceptions"; }
-  [[nodiscard]] std::vector<Phase> phases() const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     return {{Slot::perceptions, update_perceptions}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {

@@ -17,7 +17,7 @@ public:
   [[nodiscard]] std::vector<StreamId> streams() const override {
     return {streams::establishment, streams::enterprise_strategy};
   }
-  [[nodiscard]] std::vector<Phase> phases() const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     return {{Slot::restoration, restore}, {Slot::yearly, plan_year}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {

@@ -106,7 +106,7 @@ public:
   [[nodiscard]] std::vector<StreamId> streams() const override {
     return {streams::enterprise_strategy, streams::government_strategy};
   }
-  [[nodiscard]] std::vector<Phase> phases() const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     return {{Slot::yearly, update_strategies}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {

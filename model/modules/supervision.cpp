@@ -140,7 +140,7 @@ public:
   [[nodiscard]] std::vector<StreamId> streams() const override {
     return {streams::detection, streams::inspections};
   }
-  [[nodiscard]] std::vector<Phase> phases() const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     return {{Slot::supervision, supervise}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {

@@ -14,7 +14,7 @@ public:
     const SurveyStreams s;
     return {s.sample, s.items, s.bootstrap};
   }
-  [[nodiscard]] std::vector<Phase> phases() const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     // The survey sees the state at the end of the step.
     return {{Slot::record, [](World& w, std::int64_t step) {
                if (!is_survey_step(w.params.survey, step, w.params.simulation.steps)) return;

@@ -58,7 +58,9 @@ public:
       heard[i] = 1.0;
   }
 
-  [[nodiscard]] std::vector<Phase> phases() const override { return {{Slot::perceptions, spread}}; }
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
+    return {{Slot::perceptions, spread}};
+  }
 
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {{"rumour_share", "1", "Share of households who have heard the rumour."}};

@@ -17,7 +17,7 @@ void run_phase(std::string_view module, Slot slot, World& w, std::int64_t step) 
   bool found = false;
   for (const auto& m : default_modules())
     if (m->name() == module)
-      for (const Phase& p : m->phases())
+      for (const Phase& p : m->phases(w))
         if (p.slot == slot) {
           p.run(w, step);
           found = true;
