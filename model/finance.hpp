@@ -1,6 +1,8 @@
 #pragma once
-// The region's economy (MODEL.md §4.2, §4.3, §4.11): money flows through the ledger,
-// restoration work and its funding, carbon and green income, and jobs.
+// The region's economy (MODEL.md §4.2, §4.3, §4.11): the kinds of money flow through the
+// ledger, and what other parts of the model share of restoration finance and jobs. The
+// restoration-finance phases live in model/modules/restoration_finance/, the economy's in
+// model/modules/economy/module.cpp.
 #include "model/world.hpp"
 
 namespace minesim {
@@ -37,26 +39,19 @@ enum Flow : std::size_t {
 [[nodiscard]] std::vector<std::string> flow_names();
 
 /// Set up enterprises, accounts, deposits, starting cash, mining jobs and the first year's
-/// budgets. Called once by make_world after the households exist.
+/// budgets. Called once by make_world after the households exist
+/// (model/modules/restoration_finance/funding.cpp).
 void initialise_finance(World& world);
 
-/// Phase 3: cohorts that finish their lag establish (or fail); owners, the higher government
-/// and social capital start new restoration work; carbon is sequestered and sold.
-void restore(World& world, std::int64_t step);
+/// Give the farming households near each active mine its mining jobs, nearest village first.
+/// Called once by initialise_finance (model/modules/economy/module.cpp).
+void assign_mining_jobs(World& world);
 
-/// Phase 10 (yearly): government budgets lapse and are refilled; the legacy restoration
-/// plan and social capital's investment for the coming year.
-void plan_year(World& world, std::int64_t step);
-
-/// Current restoration cost per ha of active and closed mines, and of legacy mines.
+/// Current restoration cost per ha of active and closed mines.
 [[nodiscard]] double active_cost_yuan_per_ha(const World& world);
-[[nodiscard]] double legacy_cost_yuan_per_ha(const World& world);
-
-/// Sum of all enterprises' cash (negative: overdraft).
-[[nodiscard]] double enterprise_cash_yuan(const World& world);
 
 /// Established land of `mine` restored by `funder` (a funder_* index), in hectares.
-[[nodiscard]] double& restored_by(World& world, std::size_t mine, std::size_t funder);
+[[nodiscard]] double restored_by(const World& world, std::size_t mine, std::size_t funder);
 
 /// The ledger account that receives the income of land funded by `funder` at `mine`.
 [[nodiscard]] std::size_t funder_account(const World& world, std::size_t mine, std::size_t funder);

@@ -23,13 +23,12 @@ double county_active_restoration_rate(const World& w, std::size_t county) {
   return cumulative > 0.0 ? restored / cumulative : 0.0;
 }
 
-void set_quotas(World& w) {
+void set_quotas(const World& w, std::span<double> quota_factor) {
   for (std::size_t k = 0; k < w.mines.size(); ++k) {
     if (w.mines.owner[k] < 0) continue;
     const double score = w.enterprises.credit_score[static_cast<std::size_t>(w.mines.owner[k])];
-    w.mines.quota_factor[k] =
-        1.0 - quota_cut(w.params.supervision, static_cast<int>(rating_of(score)),
-                        w.params.supervision_policy.credit_linkage);
+    quota_factor[k] = 1.0 - quota_cut(w.params.supervision, static_cast<int>(rating_of(score)),
+                                      w.params.supervision_policy.credit_linkage);
   }
 }
 
@@ -68,7 +67,7 @@ void initialise_governance(World& w) {
   w.enterprises.detected_this_year.assign(w.enterprises.size(), 0);
   for (std::size_t county = 0; county < counties; ++county)
     w.governments.active_rate_last_year[county] = county_active_restoration_rate(w, county);
-  set_quotas(w);
+  set_quotas(w, w.mines.quota_factor);
 }
 
 } // namespace minesim

@@ -3,6 +3,8 @@
 // the yearly strategy choices of enterprises and local governments.
 #include "model/world.hpp"
 
+#include <span>
+
 namespace minesim {
 
 /// Months of detection history a county keeps for its estimate of the detection rate.
@@ -11,8 +13,9 @@ inline constexpr std::size_t history_months = 36;
 /// Restored over ever-damaged area of the county's owned mines.
 [[nodiscard]] double county_active_restoration_rate(const World& world, std::size_t county);
 
-/// Output quotas from credit ratings (under credit linkage).
-void set_quotas(World& world);
+/// Output quotas from credit ratings (under credit linkage): the quota factor of each owned
+/// mine, written to `quota_factor` (one per mine, the mines' quota_factor column).
+void set_quotas(const World& world, std::span<double> quota_factor);
 
 /// Allocate governance state. Called once by make_world.
 void initialise_governance(World& world);

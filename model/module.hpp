@@ -83,6 +83,10 @@ public:
   virtual ~Module() = default;
   /// A short lower-case name: "compensation".
   [[nodiscard]] virtual std::string_view name() const = 0;
+  /// Its rows of the model's parameter table, bound to fields of Parameters
+  /// (model/modules/<name>/parameters.cpp). The table is the region's rows followed by each
+  /// model module's, in registry order.
+  [[nodiscard]] virtual std::vector<ParameterBinding> parameter_rows() const { return {}; }
   /// Its own parameters, when the module is not part of the model's parameter table (a
   /// research extension): loaded after the table's, their values in Parameters::extension.
   [[nodiscard]] virtual std::vector<ParameterSpec> parameters() const { return {}; }

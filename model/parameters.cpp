@@ -1,10 +1,7 @@
 #include "model/parameters.hpp"
 
-// g++ 12 reports a false -Wrestrict inside std::string assignment when it inlines the
-// table builders (GCC bug 105329); the code has no overlapping copies.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic ignored "-Wrestrict"
-#endif
+#include "model/module.hpp"
+#include "model/parameter_rows.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,121 +9,7 @@
 #include <sstream>
 
 namespace minesim {
-namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
-
-struct Doc {
-  std::string unit;
-  std::string meaning;
-  std::string source;
-};
-
-template <class T> constexpr ValueType value_type_of() {
-  if constexpr (std::is_same_v<T, std::int64_t>)
-    return ValueType::integer;
-  else if constexpr (std::is_same_v<T, double>)
-    return ValueType::real;
-  else
-    return ValueType::boolean;
-}
-
-/// A row binding `key` to `group.member`; the default is read from Parameters{}.
-template <class Group, class T>
-ParameterBinding field(std::string key, Group Parameters::*group, T Group::*member, double min,
-                       double max, Doc doc, bool calendar_settable = true) {
-  ParameterBinding row;
-  row.spec.key = std::move(key);
-  row.spec.type = value_type_of<T>();
-  row.spec.default_value = Value{Parameters{}.*group.*member};
-  row.spec.min = min;
-  row.spec.max = max;
-  row.spec.unit = std::move(doc.unit);
-  row.spec.meaning = std::move(doc.meaning);
-  row.spec.source = std::move(doc.source);
-  row.spec.calendar_settable = calendar_settable;
-  row.set = [group, member](Parameters& p, const Value& v) {
-    if constexpr (std::is_same_v<T, double>) {
-      (p.*group).*member = std::holds_alternative<double>(v)
-                               ? std::get<double>(v)
-                               : static_cast<double>(std::get<std::int64_t>(v));
-    } else {
-      (p.*group).*member = std::get<T>(v);
-    }
-  };
-  row.get = [group, member](const Parameters& p) { return Value{(p.*group).*member}; };
-  return row;
-}
-
-/// A row for one entry of the influence weights mu (one per latent).
-ParameterBinding influence_weight(std::size_t latent, Doc doc) {
-  ParameterBinding row;
-  row.spec.key = std::string("influence.mu_") + latent_names[latent];
-  row.spec.type = ValueType::real;
-  row.spec.default_value = Value{InfluenceParams{}.mu[latent]};
-  row.spec.min = 0.0;
-  row.spec.max = 1.0;
-  row.spec.unit = std::move(doc.unit);
-  row.spec.meaning = std::move(doc.meaning);
-  row.spec.source = std::move(doc.source);
-  row.set = [latent](Parameters& p, const Value& v) {
-    p.influence.mu[latent] = std::holds_alternative<double>(v)
-                                 ? std::get<double>(v)
-                                 : static_cast<double>(std::get<std::int64_t>(v));
-  };
-  row.get = [latent](const Parameters& p) { return Value{p.influence.mu[latent]}; };
-  return row;
-}
-
-constexpr std::array<const char*, 2> influence_kind_names{"degroot", "bounded_confidence"};
-
-ParameterBinding influence_kind() {
-  ParameterBinding row;
-  row.spec.key = "influence.kind";
-  row.spec.type = ValueType::string;
-  row.spec.default_value =
-      Value{std::string(influence_kind_names[static_cast<std::size_t>(InfluenceParams{}.kind)])};
-  row.spec.choices = {influence_kind_names.begin(), influence_kind_names.end()};
-  row.spec.unit = "1";
-  row.spec.meaning = "social influence rule: DeGroot averaging or Hegselmann-Krause bounded "
-                     "confidence";
-  row.spec.source = "MODEL.md §4.6";
-  row.set = [](Parameters& p, const Value& v) {
-    p.influence.kind = std::get<std::string>(v) == "degroot" ? InfluenceKind::degroot
-                                                             : InfluenceKind::bounded_confidence;
-  };
-  row.get = [](const Parameters& p) {
-    return Value{std::string(influence_kind_names[static_cast<std::size_t>(p.influence.kind)])};
-  };
-  return row;
-}
-
-/// A row for a compensation-model key (a string naming one of the five models).
-ParameterBinding compensation_model(std::string key, CompensationModel NegotiationParams::*member,
-                                    std::string meaning) {
-  ParameterBinding row;
-  row.spec.key = std::move(key);
-  row.spec.type = ValueType::string;
-  row.spec.default_value = Value{
-      std::string(compensation_model_names[static_cast<std::size_t>(NegotiationParams{}.*member)])};
-  row.spec.choices = {compensation_model_names.begin(), compensation_model_names.end()};
-  row.spec.unit = "1";
-  row.spec.meaning = std::move(meaning);
-  row.spec.source = "MODEL.md §4.4";
-  row.set = [member](Parameters& p, const Value& v) {
-    const auto& name = std::get<std::string>(v);
-    for (std::size_t k = 0; k < compensation_model_names.size(); ++k)
-      if (name == compensation_model_names[k])
-        p.negotiation.*member = static_cast<CompensationModel>(k);
-  };
-  row.get = [member](const Parameters& p) {
-    return Value{
-        std::string(compensation_model_names[static_cast<std::size_t>(p.negotiation.*member)])};
-  };
-  return row;
-}
-
-/// Survey steps as written: "last", or a comma-separated list of steps and "last".
 std::vector<std::int64_t> parse_survey_steps(const std::string& text) {
   std::vector<std::int64_t> steps;
   std::size_t start = 0;
@@ -155,30 +38,17 @@ std::string survey_steps_text(const std::vector<std::int64_t>& steps) {
   return text.empty() ? "last" : text;
 }
 
-ParameterBinding survey_steps() {
-  ParameterBinding row;
-  row.spec.key = "survey.steps";
-  row.spec.type = ValueType::string;
-  row.spec.default_value = Value{std::string("last")};
-  row.spec.unit = "step";
-  row.spec.meaning = "steps at which the virtual survey is taken: \"last\" or a list such as "
-                     "\"60, 120, last\"";
-  row.spec.source = "MODEL.md §4.10";
-  row.set = [](Parameters& p, const Value& v) {
-    p.survey.steps = parse_survey_steps(std::get<std::string>(v));
-  };
-  row.get = [](const Parameters& p) { return Value{survey_steps_text(p.survey.steps)}; };
-  return row;
-}
+std::vector<ParameterBinding> game_parameter_rows();
 
-std::vector<ParameterBinding> build_table() {
+namespace {
+
+/// The rows of the region and its entities as built at the start (model/world.cpp), and of
+/// the run itself.
+std::vector<ParameterBinding> world_parameter_rows() {
   using P = Parameters;
-  const std::string m21 = "MODEL.md §2.1", m22 = "MODEL.md §2.2", m23 = "MODEL.md §2.3",
-                    m24 = "MODEL.md §2.4", m25 = "MODEL.md §2.5", m26 = "MODEL.md §2.6",
-                    m41 = "MODEL.md §4.1", m42 = "MODEL.md §4.2", m43 = "MODEL.md §4.3",
-                    m44 = "MODEL.md §4.4", m46 = "MODEL.md §4.6",
-                    chosen = "modelling choice (docs/model.md)";
+  using namespace parameter_sources;
   std::vector<ParameterBinding> t;
+
   // [simulation]
   t.push_back(field("simulation.steps", &P::simulation, &SimulationParams::steps, 1, 12000,
                     {"month", "months simulated", "MODEL.md §1 (20 years)"}, false));
@@ -218,8 +88,6 @@ std::vector<ParameterBinding> build_table() {
                     {"t/month", "median production of an active mine (lognormal)", m22}, false));
   t.push_back(field("mines.output_sd_log", &P::mines, &MineParams::output_sd_log, 0, 3,
                     {"1", "standard deviation of log production across mines", m22}, false));
-  t.push_back(field("mines.damage_ha_per_10kt", &P::mines, &MineParams::damage_ha_per_10kt, 0, 10,
-                    {"ha/10 kt", "land damaged per 10 kt produced (published 0.18-0.33)", m22}));
   t.push_back(field("mines.legacy_initial_damage_min_ha", &P::mines,
                     &MineParams::legacy_initial_damage_min_ha, 0, 1e6,
                     {"ha", "legacy mine damage at start: lower bound (uniform)", m22}, false));
@@ -238,128 +106,12 @@ std::vector<ParameterBinding> build_table() {
   t.push_back(field("mines.remaining_life_max_years", &P::mines,
                     &MineParams::remaining_life_max_years, 0, 1000,
                     {"year", "remaining life of an active mine: upper bound", m22}, false));
-  t.push_back(field("mines.farmland_damage_share", &P::mines, &MineParams::farmland_damage_share, 0,
-                    1, {"1", "share of new damage that falls on households' farmland", m23}));
   t.push_back(field("mines.initial_uncompensated_share", &P::mines,
                     &MineParams::initial_uncompensated_share, 0, 1,
                     {"1", "share of initial farmland damage not yet compensated", m23}, false));
   // [enterprises]
   t.push_back(field("enterprises.count", &P::enterprises, &EnterpriseParams::count, 1, 1e5,
                     {"enterprise", "mining enterprises owning the active mines", m24}, false));
-  t.push_back(field("enterprises.price_yuan_per_t", &P::enterprises,
-                    &EnterpriseParams::price_yuan_per_t, 0, 1e6, {"yuan/t", "ore price", m24}));
-  t.push_back(field("enterprises.operating_cost_yuan_per_t", &P::enterprises,
-                    &EnterpriseParams::operating_cost_yuan_per_t, 0, 1e6,
-                    {"yuan/t", "operating cost per tonne (wages and restoration apart)", m24}));
-  t.push_back(field("enterprises.initial_cash_months", &P::enterprises,
-                    &EnterpriseParams::initial_cash_months, 0, 1200,
-                    {"month", "starting cash in months of revenue", m24}, false));
-  t.push_back(
-      field("enterprises.deposit_years", &P::enterprises, &EnterpriseParams::deposit_years, 0, 100,
-            {"year", "restoration deposit in years of planned restoration cost", m24}, false));
-  t.push_back(field("enterprises.backlog_share_per_year", &P::enterprises,
-                    &EnterpriseParams::backlog_share_per_year, 0, 1,
-                    {"1/year", "share of the backlog a complying owner restores a year", m24}));
-  t.push_back(field("enterprises.shirk_effort", &P::enterprises, &EnterpriseParams::shirk_effort, 0,
-                    1, {"1", "share of a complier's restoration that a shirker does", m24}));
-  t.push_back(field("enterprises.initial_compliance_share", &P::enterprises,
-                    &EnterpriseParams::initial_compliance_share, 0, 1,
-                    {"1", "chance that an enterprise starts out complying", chosen}, false));
-  t.push_back(field("enterprises.restoration_duty", &P::enterprises,
-                    &EnterpriseParams::restoration_duty, 0, 1,
-                    {"1", "false: no legal duty to restore, every enterprise shirks", chosen}));
-  t.push_back(field(
-      "enterprises.initial_credit_score", &P::enterprises, &EnterpriseParams::initial_credit_score,
-      0, 100, {"point", "credit score at start (A >= 85, B >= 70, C >= 50, else D)", m24}, false));
-  t.push_back(field("enterprises.overdraft_rate_A", &P::enterprises,
-                    &EnterpriseParams::overdraft_rate_A, 0, 1,
-                    {"1/year", "overdraft interest, rating A", m24}));
-  t.push_back(field("enterprises.overdraft_rate_B", &P::enterprises,
-                    &EnterpriseParams::overdraft_rate_B, 0, 1,
-                    {"1/year", "overdraft interest, rating B", m24}));
-  t.push_back(field("enterprises.overdraft_rate_C", &P::enterprises,
-                    &EnterpriseParams::overdraft_rate_C, 0, 1,
-                    {"1/year", "overdraft interest, rating C", m24}));
-  t.push_back(field("enterprises.overdraft_rate_D", &P::enterprises,
-                    &EnterpriseParams::overdraft_rate_D, 0, 1,
-                    {"1/year", "overdraft interest, rating D", m24}));
-  // [government]
-  t.push_back(
-      field("government.county_budget_yuan_per_year", &P::government,
-            &GovernmentParams::county_budget_yuan_per_year, 0, 1e12,
-            {"yuan/year", "budget of each county, refilled yearly; unspent funds lapse", m25}));
-  t.push_back(field("government.fiscal_coverage", &P::government,
-                    &GovernmentParams::fiscal_coverage, 0, 1,
-                    {"1",
-                     "share of the yearly legacy restoration need the higher government "
-                     "funds (\"fiscal funds cover under 30%\")",
-                     m43}));
-  t.push_back(field("government.legacy_plan_years", &P::government,
-                    &GovernmentParams::legacy_plan_years, 1, 200,
-                    {"year", "legacy restoration is planned over this many years", m43}));
-  // [restoration]
-  t.push_back(field("restoration.cost_active_yuan_per_ha", &P::restoration,
-                    &RestorationParams::cost_active_yuan_per_ha, 0, 1e8,
-                    {"yuan/ha",
-                     "restoration cost of active and closed mines (published "
-                     "105,000-120,000)",
-                     m43}));
-  t.push_back(
-      field("restoration.cost_legacy_yuan_per_ha", &P::restoration,
-            &RestorationParams::cost_legacy_yuan_per_ha, 0, 1e8,
-            {"yuan/ha", "restoration cost of legacy mines (published 150,000-570,000)", m43}));
-  t.push_back(field("restoration.learning_exponent", &P::restoration,
-                    &RestorationParams::learning_exponent, 0, 2,
-                    {"1", "cost falls as ((restored + 100) / 100)^-exponent", m42}));
-  t.push_back(
-      field("restoration.labour_cost_reduction", &P::restoration,
-            &RestorationParams::labour_cost_reduction, 0, 1,
-            {"1", "cost reduction per unit participating share of affected households", m43}));
-  t.push_back(field("restoration.establishment_lag_months", &P::restoration,
-                    &RestorationParams::establishment_lag_months, 1, 600,
-                    {"month", "from the start of restoration work to established land", m22},
-                    false));
-  t.push_back(field("restoration.establishment_success", &P::restoration,
-                    &RestorationParams::establishment_success, 0, 1,
-                    {"1",
-                     "chance that a restoring cohort establishes (else it is damaged "
-                     "again)",
-                     m22}));
-  t.push_back(
-      field("restoration.sequestration_t_co2_per_ha_year", &P::restoration,
-            &RestorationParams::sequestration_t_co2_per_ha_year, 0, 1000,
-            {"t CO2/ha/year", "carbon sink of established land (published 1.4-20.8)", m43}));
-  t.push_back(field("restoration.green_conversion_share", &P::restoration,
-                    &RestorationParams::green_conversion_share, 0, 1,
-                    {"1",
-                     "share of established land turned to eco-agriculture, tourism or "
-                     "energy",
-                     m42}));
-  // [market]
-  t.push_back(field("market.carbon_enabled", &P::market, &MarketParams::carbon_enabled, 0, 1,
-                    {"1", "carbon credits for sequestration are sold", m43}));
-  t.push_back(
-      field("market.carbon_price_yuan_per_t", &P::market, &MarketParams::carbon_price_yuan_per_t, 0,
-            1e6, {"yuan/t CO2", "credit price (relaunched offset market; allowances ~97)", m43}));
-  t.push_back(field(
-      "market.carbon_learning_boost", &P::market, &MarketParams::carbon_learning_boost, 0, 100,
-      {"1", "extra learning from carbon trading: restored area counts (1 + boost)", m42}));
-  t.push_back(field("market.ppp_hurdle_rate", &P::market, &MarketParams::ppp_hurdle_rate, 0, 10,
-                    {"1/year",
-                     "social capital funds legacy restoration when the yield beats "
-                     "this",
-                     m43}));
-  t.push_back(field("market.ppp_capacity_yuan_per_year", &P::market,
-                    &MarketParams::ppp_capacity_yuan_per_year, 0, 1e12,
-                    {"yuan/year", "most social capital invests in a year", m43}));
-  t.push_back(field("market.bonds_enabled", &P::market, &MarketParams::bonds_enabled, 0, 1,
-                    {"1", "restoration income bonds finance part of PPP projects", m43}));
-  t.push_back(field("market.bond_share", &P::market, &MarketParams::bond_share, 0, 0.99,
-                    {"1", "share of PPP cost financed by bonds", m43}));
-  t.push_back(field("market.bond_rate", &P::market, &MarketParams::bond_rate, 0, 1,
-                    {"1/year", "bond interest rate", m43}));
-  t.push_back(field("market.bond_term_years", &P::market, &MarketParams::bond_term_years, 1, 100,
-                    {"year", "bonds are repaid as a level annuity over this term", chosen}, false));
   // [households]
   t.push_back(field("households.count", &P::households, &HouseholdParams::count, 20, 1e8,
                     {"household", "households in the region", m23}, false));
@@ -388,45 +140,6 @@ std::vector<ParameterBinding> build_table() {
                     false));
   t.push_back(field("households.threshold_sd", &P::households, &HouseholdParams::threshold_sd, 0, 1,
                     {"1", "standard deviation of the Granovetter threshold", m23}, false));
-  // [economy]
-  t.push_back(field("economy.ag_income_yuan_per_ha", &P::economy,
-                    &EconomyParams::ag_income_yuan_per_ha, 0, 1e7,
-                    {"yuan/ha/year", "net farm income per ha of undamaged farmland", m42}));
-  t.push_back(field("economy.other_income_yuan_per_person", &P::economy,
-                    &EconomyParams::other_income_yuan_per_person, 0, 1e7,
-                    {"yuan/person/year", "other income per household member", m42}));
-  t.push_back(field("economy.mining_jobs_per_10kt", &P::economy,
-                    &EconomyParams::mining_jobs_per_10kt, 0, 1e4,
-                    {"job/(10 kt/month)", "mining jobs per 10 kt of monthly output", m42}, false));
-  t.push_back(field(
-      "economy.mining_job_radius_km", &P::economy, &EconomyParams::mining_job_radius_km, 0, 1e4,
-      {"km", "mining jobs go to households of villages this close, nearest first", m42}, false));
-  t.push_back(field("economy.wage_mining_yuan_per_year", &P::economy,
-                    &EconomyParams::wage_mining_yuan_per_year, 0, 1e8,
-                    {"yuan/year", "wage of a mining job", m42}));
-  t.push_back(field("economy.green_jobs_per_ha", &P::economy, &EconomyParams::green_jobs_per_ha, 0,
-                    1e3, {"job/ha", "green jobs per ha of converted land", m42}));
-  t.push_back(field("economy.wage_green_yuan_per_year", &P::economy,
-                    &EconomyParams::wage_green_yuan_per_year, 0, 1e8,
-                    {"yuan/year", "wage of a green job", m42}));
-  t.push_back(field("economy.green_net_income_yuan_per_ha", &P::economy,
-                    &EconomyParams::green_net_income_yuan_per_ha, 0, 1e8,
-                    {"yuan/ha/year", "net income of converted land, to whoever funded it", m42}));
-  // [environment]
-  t.push_back(field("environment.air_emission", &P::environment, &EnvironmentParams::air_emission,
-                    0, 10, {"1", "air-quality loss per unit exposure to an active mine", m41}));
-  t.push_back(field("environment.water_emission", &P::environment,
-                    &EnvironmentParams::water_emission, 0, 10,
-                    {"1", "water-quality loss per unit exposure to an active mine", m41}));
-  t.push_back(field("environment.drawdown_per_exposure", &P::environment,
-                    &EnvironmentParams::drawdown_per_exposure, 0, 10,
-                    {"1", "groundwater drawdown per unit exposure to an active mine", m41}));
-  t.push_back(field("environment.closed_emission_share", &P::environment,
-                    &EnvironmentParams::closed_emission_share, 0, 1,
-                    {"1", "emissions of closed and legacy mines relative to active ones", m41}));
-  t.push_back(field("environment.vegetation_scale_ha", &P::environment,
-                    &EnvironmentParams::vegetation_scale_ha, 1e-6, 1e9,
-                    {"ha", "unrestored area at unit exposure that removes all vegetation", m41}));
   // [network]
   t.push_back(field("network.small_world_degree", &P::network, &NetworkParams::small_world_degree,
                     2, 1000, {"tie", "Watts-Strogatz degree within a village (even)", m26}, false));
@@ -443,316 +156,8 @@ std::vector<ParameterBinding> build_table() {
   t.push_back(field("network.inter_village_distance_km", &P::network,
                     &NetworkParams::inter_village_distance_km, 0.01, 1e4,
                     {"km", "inter-village tie probability ~ exp(-distance / this)", m26}, false));
-  // [influence]
-  t.push_back(influence_kind());
-  t.push_back(field("influence.epsilon", &P::influence, &InfluenceParams::epsilon, 0, 1,
-                    {"1", "confidence bound of the bounded-confidence rule", m46}));
-  for (std::size_t x = 0; x < latent_count; ++x) {
-    t.push_back(
-        influence_weight(x, {"1",
-                             std::string("weight of neighbours' opinion on ") + latent_names[x] +
-                                 " per month (with bounded confidence, of the mean within epsilon)",
-                             m46}));
-  }
-  // [perception]
-  auto coef = [&](std::string key, double PerceptionParams::*member, std::string meaning) {
-    t.push_back(field("perception." + key, &P::perception, member, -100, 100,
-                      {"logit", std::move(meaning), m46}));
-  };
-  t.push_back(field("perception.adjustment_rate", &P::perception,
-                    &PerceptionParams::adjustment_rate, 0, 1,
-                    {"1/month", "alpha: share of the gap to the target closed each month", m46}));
   t.push_back(field("perception.offset_sd", &P::perception, &PerceptionParams::offset_sd, 0, 10,
                     {"logit", "sd of persistent individual offsets of each latent", m23}, false));
-  coef("E_intercept", &PerceptionParams::E_intercept, "economic perception E: intercept");
-  coef("E_income_growth", &PerceptionParams::E_income_growth, "E: 12-month log income growth");
-  coef("E_employed_in_mining", &PerceptionParams::E_employed_in_mining, "E: employed in mining");
-  coef("E_mining_intensity", &PerceptionParams::E_mining_intensity,
-       "E: village mining intensity (exposure-weighted output / 100 kt)");
-  coef("P_intercept", &PerceptionParams::P_intercept, "ecological perception P: intercept");
-  coef("P_air_quality", &PerceptionParams::P_air_quality, "P: village air quality");
-  coef("P_water_quality", &PerceptionParams::P_water_quality, "P: village water quality");
-  coef("P_vegetation", &PerceptionParams::P_vegetation, "P: village vegetation cover");
-  coef("P_economic_perception", &PerceptionParams::P_economic_perception,
-       "P: economic perception E (mining development lowers P)");
-  coef("C_intercept", &PerceptionParams::C_intercept, "compensation satisfaction C: intercept");
-  coef("C_ecological_perception", &PerceptionParams::C_ecological_perception, "C: P");
-  coef("C_compensation_value", &PerceptionParams::C_compensation_value,
-       "C: prospect value of received vs expected compensation");
-  coef("C_employment_security", &PerceptionParams::C_employment_security,
-       "C: employment security of the household's sector");
-  coef("C_fairness", &PerceptionParams::C_fairness,
-       "C: prospect value of fairness relative to neighbours");
-  coef("R_intercept", &PerceptionParams::R_intercept, "restoration expectation R: intercept");
-  coef("R_compensation_satisfaction", &PerceptionParams::R_compensation_satisfaction, "R: C");
-  coef("R_informed", &PerceptionParams::R_informed, "R: information level");
-  coef("R_participating_neighbours", &PerceptionParams::R_participating_neighbours,
-       "R: share of neighbours participating");
-  coef("S_intercept", &PerceptionParams::S_intercept, "life satisfaction S: intercept");
-  coef("S_compensation_satisfaction", &PerceptionParams::S_compensation_satisfaction, "S: C");
-  coef("S_restoration_expectation", &PerceptionParams::S_restoration_expectation, "S: R");
-  coef("S_ecological_perception", &PerceptionParams::S_ecological_perception, "S: P");
-  coef("S_relative_income", &PerceptionParams::S_relative_income,
-       "S: log income relative to the village median");
-  t.push_back(field("perception.prospect_exponent", &P::perception,
-                    &PerceptionParams::prospect_exponent, 0.01, 1,
-                    {"1", "prospect-theory curvature a", "Tversky and Kahneman (1992); " + m46}));
-  t.push_back(
-      field("perception.loss_aversion", &P::perception, &PerceptionParams::loss_aversion, 1, 10,
-            {"1", "prospect-theory loss aversion lambda", "Tversky and Kahneman (1992); " + m46}));
-  t.push_back(field("perception.security_green", &P::perception, &PerceptionParams::security_green,
-                    0, 1, {"1", "employment security of green jobs", m46}));
-  t.push_back(field("perception.security_mining", &P::perception,
-                    &PerceptionParams::security_mining, 0, 1,
-                    {"1", "employment security of mining jobs", m46}));
-  t.push_back(field("perception.security_agriculture", &P::perception,
-                    &PerceptionParams::security_agriculture, 0, 1,
-                    {"1", "employment security of farming", m46}));
-  t.push_back(field("perception.security_unemployed", &P::perception,
-                    &PerceptionParams::security_unemployed, 0, 1,
-                    {"1", "employment security of the unemployed", m46}));
-  // [compensation]: the official fee
-  t.push_back(field("compensation.equivalent_value_yuan_per_ha", &P::compensation,
-                    &FeeParams::equivalent_value_yuan_per_ha, 0, 1e7,
-                    {"yuan/ha/year", "value of one ESV equivalent factor", m44}));
-  t.push_back(field("compensation.equivalents_cropland", &P::compensation,
-                    &FeeParams::equivalents_cropland, 0, 1000,
-                    {"1", "ESV equivalents of cropland (before damage)", m44}));
-  t.push_back(field("compensation.equivalents_mining_land", &P::compensation,
-                    &FeeParams::equivalents_mining_land, 0, 1000,
-                    {"1", "ESV equivalents of mining land (after damage)", m44}));
-  t.push_back(field("compensation.discount_rate", &P::compensation, &FeeParams::discount_rate, 0, 1,
-                    {"1/year", "discount rate r of the lump-sum present value", m44}));
-  t.push_back(field("compensation.period_years", &P::compensation, &FeeParams::period_years, 1, 200,
-                    {"year", "period T of the compensation", m44}));
-  t.push_back(compensation_model("compensation.model", &NegotiationParams::model,
-                                 "compensation model of active and closed mines' damage"));
-  t.push_back(compensation_model("compensation.legacy_model", &NegotiationParams::legacy_model,
-                                 "compensation model of legacy mines' damage (models whose payer "
-                                 "is an enterprise fall back to state_funded)"));
-  const auto neg = [&](std::string key, double NegotiationParams::*member, double lo, double hi,
-                       std::string unit, std::string meaning) {
-    std::string path = "compensation."; // built in steps: g++ 12 warns falsely on "x." + key
-    path += key;
-    t.push_back(field(std::move(path), &P::negotiation, member, lo, hi,
-                      {std::move(unit), std::move(meaning), m44}));
-  };
-  neg("joint_enterprise_share", &NegotiationParams::joint_enterprise_share, 0, 1, "1",
-      "the enterprise's share of payments in the joint model");
-  neg("gov_trust_gain", &NegotiationParams::gov_trust_gain, 0, 1, "1",
-      "a government organizer closes this share of the information asymmetry in demands");
-  neg("in_kind_share", &NegotiationParams::in_kind_share, 0, 1, "1",
-      "investment promotion: share paid as a green job placement (cash when no vacancy)");
-  neg("payer_concession", &NegotiationParams::payer_concession, 0, 1, "1/round",
-      "offers rise by this share of the official value each round");
-  neg("resident_concession", &NegotiationParams::resident_concession, 0, 0.2, "1/round",
-      "demands fall by this share each round");
-  neg("comparison_weight", &NegotiationParams::comparison_weight, 0, 10, "1",
-      "weight of neighbours' better deals (received / official above 1) in demands");
-  neg("asymmetry_inflation", &NegotiationParams::asymmetry_inflation, 0, 10, "1",
-      "demand inflation per unit of information asymmetry");
-  neg("willingness_cap_enterprise", &NegotiationParams::willingness_cap_enterprise, 1, 100, "1",
-      "most an enterprise offers, times the official value");
-  neg("willingness_cap_government", &NegotiationParams::willingness_cap_government, 1, 100, "1",
-      "most a government or social capital offers, times the official value");
-  t.push_back(field("compensation.rounds", &P::negotiation, &NegotiationParams::rounds, 1, 100,
-                    {"round", "rounds of a negotiation (k = 0 .. rounds - 1)", m44}));
-  neg("development_right_share", &NegotiationParams::development_right_share, 0, 1, "1",
-      "share of a mine's green income paid as dividends to its claimants");
-  neg("state_budget_yuan_per_year", &NegotiationParams::state_budget_yuan_per_year, 0, 1e12,
-      "yuan/year", "higher government's compensation budget (annuities may overdraw it)");
-  neg("social_capital_budget_yuan_per_year",
-      &NegotiationParams::social_capital_budget_yuan_per_year, 0, 1e12, "yuan/year",
-      "funds social capital brings to investment-promotion compensation");
-  neg("pressure_generosity_gain", &NegotiationParams::pressure_generosity_gain, 0, 1, "1",
-      "generosity gained per 100 petition-months of stability pressure, yearly");
-  // [participation]
-  const std::string m45 = "MODEL.md §4.5", m47 = "MODEL.md §4.7";
-  const auto part = [&](std::string key, double ParticipationParams::*member, double lo, double hi,
-                        std::string unit, std::string meaning, std::string source) {
-    std::string path = "participation.";
-    path += key;
-    t.push_back(field(std::move(path), &P::participation, member, lo, hi,
-                      {std::move(unit), std::move(meaning), std::move(source)}));
-  };
-  part("intercept", &ParticipationParams::intercept, -100, 100, "logit",
-       "participation logit: intercept", m47);
-  part("restoration_expectation", &ParticipationParams::restoration_expectation, -100, 100, "logit",
-       "participation logit: weight of R", m47);
-  part("neighbours", &ParticipationParams::neighbours, -100, 100, "logit",
-       "participation logit: weight of the participating share of neighbours", m47);
-  part("cost", &ParticipationParams::cost, -100, 100, "logit", "participation cost", m47);
-  t.push_back(field("participation.hearing_interval_months", &P::participation,
-                    &ParticipationParams::hearing_interval_months, 1, 1200,
-                    {"month", "months between hearings of each local government", m45}));
-  part("hearing_information_gain", &ParticipationParams::hearing_information_gain, 0, 1, "1",
-       "attendees gain this share of (1 - informed)", m45);
-  part("diffusion_from_participant", &ParticipationParams::diffusion_from_participant, 0, 1,
-       "1/month", "chance to learn from a participating neighbour",
-       "Banerjee et al., Science 2013; " + m45);
-  part("diffusion_from_other", &ParticipationParams::diffusion_from_other, 0, 1, "1/month",
-       "chance to learn from a neighbour who does not participate",
-       "Banerjee et al., Science 2013; " + m45);
-  part("diffusion_learning", &ParticipationParams::diffusion_learning, 0, 1, "1",
-       "share of the information gap learnt from a neighbour", m45);
-  part("forgetting_per_month", &ParticipationParams::forgetting_per_month, 0, 1, "1/month",
-       "information decays by this share a month", m45);
-  // [policy]
-  t.push_back(field("policy.adaptive_compensation", &P::policy,
-                    &PolicyParams::adaptive_compensation, 0, 1,
-                    {"1",
-                     "a county whose villages' mean negotiation index is low raises "
-                     "generosity yearly",
-                     m44}));
-  t.push_back(field("policy.ni_threshold", &P::policy, &PolicyParams::ni_threshold, 0, 1,
-                    {"1", "negotiation index below which generosity is raised", m44}));
-  // [supervision]
-  const std::string m48 = "MODEL.md §4.8", m49 = "MODEL.md §4.9";
-  const auto sup = [&](std::string key, double SupervisionParams::*member, double lo, double hi,
-                       std::string unit, std::string meaning, std::string source) {
-    std::string path = "supervision.";
-    path += key;
-    t.push_back(field(std::move(path), &P::supervision, member, lo, hi,
-                      {std::move(unit), std::move(meaning), std::move(source)}));
-  };
-  sup("inspections_per_month", &SupervisionParams::inspections_per_month, 0, 1000, "1/month",
-      "routine inspections per county per month at full (strict) effort", m48);
-  sup("lax_effort", &SupervisionParams::lax_effort, 0, 1, "1",
-      "effort of a lax county relative to a strict one", m48);
-  sup("joint_supervision_gain", &SupervisionParams::joint_supervision_gain, 0, 10, "1",
-      "extra inspections with the joint supervision centre", m48);
-  sup("detection_probability", &SupervisionParams::detection_probability, 0, 1, "1",
-      "chance an inspection detects a shirking mine", m48);
-  sup("digital_platform_detection", &SupervisionParams::digital_platform_detection, 0, 1, "1",
-      "the same with full-life-cycle digital supervision", m48);
-  sup("fine_base_yuan", &SupervisionParams::fine_base_yuan, 0, 1e12, "yuan",
-      "fixed part of the fine for a detected violation", m48);
-  sup("fine_multiplier", &SupervisionParams::fine_multiplier, 0, 100, "1",
-      "fine per yuan of restoration cost avoided since the last detection", m48);
-  t.push_back(field("supervision.remedy_months", &P::supervision, &SupervisionParams::remedy_months,
-                    1, 120,
-                    {"month",
-                     "time to remedy a detected backlog before the deposit is "
-                     "forfeited",
-                     m48}));
-  sup("credit_penalty", &SupervisionParams::credit_penalty, 0, 100, "point",
-      "credit score lost per detected violation", "MODEL.md §2.4");
-  sup("credit_reward", &SupervisionParams::credit_reward, 0, 100, "point",
-      "credit score gained per compliant year without detection", "MODEL.md §2.4");
-  sup("quota_cut_C", &SupervisionParams::quota_cut_C, 0, 1, "1",
-      "output quota cut of rating C under credit linkage", m48);
-  sup("quota_cut_D", &SupervisionParams::quota_cut_D, 0, 1, "1",
-      "output quota cut of rating D under credit linkage", m48);
-  t.push_back(
-      field("supervision.initial_strict", &P::supervision, &SupervisionParams::initial_strict, 0, 1,
-            {"1", "local governments start with strict supervision", "MODEL.md §2.5"}, false));
-  sup("inspection_cost_yuan", &SupervisionParams::inspection_cost_yuan, 0, 1e12, "yuan",
-      "cost of one inspection to the county", m49);
-  sup("performance_reward_yuan", &SupervisionParams::performance_reward_yuan, 0, 1e12, "yuan/year",
-      "reward of a strict county whose active restoration rate rose", m49);
-  sup("exposure_penalty_yuan", &SupervisionParams::exposure_penalty_yuan, 0, 1e12, "yuan/year",
-      "penalty of a lax county when a report found a violation", m49);
-  sup("stability_cost_yuan_per_petition_month",
-      &SupervisionParams::stability_cost_yuan_per_petition_month, 0, 1e9, "yuan",
-      "cost of stability pressure to a lax county, per petition-month", m49);
-  sup("kappa_government_yuan", &SupervisionParams::kappa_government_yuan, 1, 1e12, "yuan",
-      "logit scale of the county's strict/lax choice", m49);
-  sup("kappa_enterprise_yuan_per_10kt", &SupervisionParams::kappa_enterprise_yuan_per_10kt, 1, 1e12,
-      "yuan/10 kt", "logit scale of the enterprise's comply/shirk choice", m49);
-  sup("exploration", &SupervisionParams::exploration, 0, 1, "1",
-      "chance of a random (50/50) strategy instead of the logit choice", m49);
-  sup("reputation_loss_yuan", &SupervisionParams::reputation_loss_yuan, 0, 1e12, "yuan",
-      "an enterprise's reputation loss per detected violation", chosen);
-  // [policy] supervision measures
-  t.push_back(field(
-      "policy.public_reporting", &P::supervision_policy, &SupervisionPolicy::public_reporting, 0, 1,
-      {"1", "residents can report shirking mines (reports trigger inspections)", "MODEL.md §4.7"}));
-  t.push_back(field("policy.digital_platform", &P::supervision_policy,
-                    &SupervisionPolicy::digital_platform, 0, 1,
-                    {"1", "full-life-cycle digital supervision raises detection", m48}));
-  t.push_back(field("policy.joint_centre", &P::supervision_policy, &SupervisionPolicy::joint_centre,
-                    0, 1, {"1", "a joint supervision centre raises inspections", m48}));
-  t.push_back(field("policy.credit_linkage", &P::supervision_policy,
-                    &SupervisionPolicy::credit_linkage, 0, 1,
-                    {"1", "ratings C and D cut output quotas", m48}));
-  // [participation] reporting and petitions
-  const auto act = [&](std::string key, double CollectiveActionParams::*member, double lo,
-                       double hi, std::string unit, std::string meaning) {
-    std::string path = "participation.";
-    path += key;
-    t.push_back(field(std::move(path), &P::collective_action, member, lo, hi,
-                      {std::move(unit), std::move(meaning), "MODEL.md §4.7"}));
-  };
-  act("report_probability", &CollectiveActionParams::report_probability, 0, 1, "1/month",
-      "chance a participant reports a shirking mine within the damage radius");
-  act("grievance_level", &CollectiveActionParams::grievance_level, 0, 1, "1",
-      "life satisfaction below which a household is aggrieved");
-  act("spontaneous_petition", &CollectiveActionParams::spontaneous_petition, 0, 1, "1/month",
-      "chance an aggrieved household petitions without its neighbours");
-  act("petition_fatigue", &CollectiveActionParams::petition_fatigue, 0, 1, "1",
-      "continuing chance factor per consecutive petitioning month");
-  act("halt_share", &CollectiveActionParams::halt_share, 0, 1, "1",
-      "petitioning share of affected households that halts a mine next month");
-  act("pressure_decay", &CollectiveActionParams::pressure_decay, 0, 1, "1/month",
-      "share of stability pressure kept each month");
-  // [game]
-  t.push_back(field("game.tripartite", &P::game, &GameParams::tripartite, 0, 1,
-                    {"1",
-                     "game mode: run the tripartite evolutionary game instead of the "
-                     "region",
-                     m49},
-                    false));
-  t.push_back(field("game.population", &P::game, &GameParams::population, 2, 1e8,
-                    {"member", "members of each population", m49}, false));
-  const auto game = [&](std::string key, double GameParams::*member, double lo, double hi,
-                        std::string unit, std::string meaning) {
-    std::string path = "game.";
-    path += key;
-    t.push_back(field(std::move(path), &P::game, member, lo, hi,
-                      {std::move(unit), std::move(meaning), m49}, false));
-  };
-  game("revision_rate", &GameParams::revision_rate, 1e-6, 1, "1/step",
-       "share of each population that revises each step");
-  game("delta_max", &GameParams::delta_max, 1e-6, 1e9, "payoff",
-       "payoff advantage that makes copying certain (copy chance = advantage / delta_max)");
-  game("x0", &GameParams::x0, 0, 1, "1", "initial share of enterprises restoring");
-  game("y0", &GameParams::y0, 0, 1, "1", "initial share of local governments strict");
-  game("z0", &GameParams::z0, 0, 1, "1", "initial share of residents monitoring");
-  game("Ce", &GameParams::Ce, -1e6, 1e6, "payoff", "restoration cost");
-  game("Be", &GameParams::Be, -1e6, 1e6, "payoff", "private gain of restoring");
-  game("Sb", &GameParams::Sb, -1e6, 1e6, "payoff", "subsidy");
-  game("F", &GameParams::F, -1e6, 1e6, "payoff", "fine");
-  game("Le", &GameParams::Le, -1e6, 1e6, "payoff", "reputation loss");
-  game("pg", &GameParams::pg, 0, 1, "1", "detection probability of the government");
-  game("pr", &GameParams::pr, 0, 1, "1", "detection probability of residents' reports");
-  game("Cg", &GameParams::Cg, -1e6, 1e6, "payoff", "supervision cost");
-  game("Ph", &GameParams::Ph, -1e6, 1e6, "payoff", "penalty from the higher government");
-  game("W", &GameParams::W, -1e6, 1e6, "payoff", "reward for a successful report");
-  game("Cr", &GameParams::Cr, -1e6, 1e6, "payoff", "participation cost");
-  game("K", &GameParams::K, -1e6, 1e6, "payoff", "compensation for a successful report");
-  game("Q", &GameParams::Q, -1e6, 1e6, "payoff", "performance reward");
-  game("V", &GameParams::V, -1e6, 1e6, "payoff", "participation utility");
-  // [survey]
-  const std::string m410 = "MODEL.md §4.10";
-  t.push_back(survey_steps());
-  t.push_back(field("survey.sample_size", &P::survey, &SurveyParams::sample_size, 1, 1e9,
-                    {"household",
-                     "households asked (all when fewer exist); the source had "
-                     "2,032 valid questionnaires",
-                     m410}));
-  t.push_back(field("survey.items_per_construct", &P::survey, &SurveyParams::items_per_construct, 2,
-                    50, {"item", "Likert items per construct", m410}));
-  t.push_back(field("survey.loading", &P::survey, &SurveyParams::loading, 0, 0.99,
-                    {"1", "weight of the latent in an answer (the rest is uniform noise)",
-                     "MODEL.md §4.10 gives 0.8; raised to 0.9 so that the baseline survey reaches "
-                     "the source's KMO > 0.9 (0.88-0.89 at 0.8 once governance is modelled; "
-                     "docs/model.md)"}));
-  t.push_back(field("survey.bootstrap_resamples", &P::survey, &SurveyParams::bootstrap_resamples, 0,
-                    1e6, {"resample", "bootstrap resamples for the indirect effect", m410}));
-  t.push_back(field("survey.interval_level", &P::survey, &SurveyParams::interval_level, 0.5, 0.999,
-                    {"1", "coverage of the bootstrap percentile interval", chosen}));
-  t.push_back(field("policy.ni_adjustment", &P::policy, &PolicyParams::ni_adjustment, 0, 1,
-                    {"1", "generosity raise per year under the adaptive policy", m44}));
   return t;
 }
 
@@ -778,7 +183,22 @@ double as_real(const Value& v) {
 } // namespace
 
 const std::vector<ParameterBinding>& parameter_table() {
-  static const std::vector<ParameterBinding> table = build_table();
+  static const std::vector<ParameterBinding> table = [] {
+    std::vector<ParameterBinding> t = world_parameter_rows();
+    for (ParameterBinding& row : t)
+      row.spec.owner = "region";
+    for (const auto& module : default_modules()) {
+      for (ParameterBinding& row : module->parameter_rows()) {
+        row.spec.owner = std::string(module->name());
+        t.push_back(std::move(row));
+      }
+    }
+    for (ParameterBinding& row : game_parameter_rows()) {
+      row.spec.owner = "game";
+      t.push_back(std::move(row));
+    }
+    return t;
+  }();
   return table;
 }
 
@@ -875,35 +295,43 @@ Parameters parameters_from(const LoadedScenario& scenario) {
 std::string parameter_dictionary_markdown() {
   std::ostringstream md;
   md << "# Parameter dictionary\n\n"
-     << "Generated by `minesim params` from the parameter table in `model/parameters.cpp`; a "
-        "test checks that this file matches it. Every key can be set in a scenario file "
+     << "Generated by `minesim params` from the parameter table: the region's rows in "
+        "`model/parameters.cpp`, then each module's in `model/modules/<module>/parameters.cpp` "
+        "(the \"read by\" column). A test checks that this file matches it. Every key can be set "
+        "in a scenario file "
         "(`[table]` then `key = value`) or on the command line (`--set table.key=value`). "
         "Ranges are inclusive. Keys marked *init* describe the initial state and cannot be "
         "changed by a calendar `set` event.\n";
-  std::string table_name;
+  // Tables in the order the parameter table first names them, keys in table order within:
+  // the layout of a resolved scenario.
+  std::vector<std::string> tables;
   for (const auto& row : parameter_table()) {
-    const ParameterSpec& s = row.spec;
-    const std::string group = s.key.substr(0, s.key.find('.'));
-    if (group != table_name) {
-      table_name = group;
-      md << "\n## [" << group << "]\n\n"
-         << "| key | default | unit | range | meaning | source |\n"
-         << "|---|---|---|---|---|---|\n";
+    const std::string group = row.spec.key.substr(0, row.spec.key.find('.'));
+    if (std::find(tables.begin(), tables.end(), group) == tables.end()) tables.push_back(group);
+  }
+  for (const std::string& group : tables) {
+    md << "\n## [" << group << "]\n\n"
+       << "| key | default | unit | range | meaning | read by | source |\n"
+       << "|---|---|---|---|---|---|---|\n";
+    for (const auto& row : parameter_table()) {
+      const ParameterSpec& s = row.spec;
+      if (s.key.compare(0, group.size() + 1, group + ".") != 0) continue;
+      std::string range;
+      if (s.type == ValueType::string) {
+        for (const auto& c : s.choices)
+          range += (range.empty() ? "" : ", ") + ("`" + c + "`");
+      } else if (s.type == ValueType::boolean) {
+        range = "true, false";
+      } else {
+        std::ostringstream r;
+        r << "[" << s.min << ", " << s.max << "]";
+        range = r.str();
+      }
+      md << "| `" << s.key.substr(group.size() + 1) << "` | `" << to_toml(s.default_value) << "` | "
+         << s.unit << " | " << range << " | " << s.meaning
+         << (s.calendar_settable ? "" : " (*init*)") << " | " << s.owner << " | " << s.source
+         << " |\n";
     }
-    std::string range;
-    if (s.type == ValueType::string) {
-      for (const auto& c : s.choices)
-        range += (range.empty() ? "" : ", ") + ("`" + c + "`");
-    } else if (s.type == ValueType::boolean) {
-      range = "true, false";
-    } else {
-      std::ostringstream r;
-      r << "[" << s.min << ", " << s.max << "]";
-      range = r.str();
-    }
-    md << "| `" << s.key.substr(group.size() + 1) << "` | `" << to_toml(s.default_value) << "` | "
-       << s.unit << " | " << range << " | " << s.meaning << (s.calendar_settable ? "" : " (*init*)")
-       << " | " << s.source << " |\n";
   }
   md << "\n## [[calendar.events]]\n\n"
      << "Scheduled events, applied at the start of their step (phase 1), in file order within "

@@ -197,9 +197,11 @@ void create_households(World& w) {
 
 void assign_initial_damage(World& w) {
   const auto& p = w.params;
+  std::vector<double> farmland_ha(w.mines.size());
   for (std::size_t m = 0; m < w.mines.size(); ++m)
-    w.scratch.mine_farmland_ha[m] = w.mines.damaged_ha[m] * p.mines.farmland_damage_share;
-  assign_farmland_damage(w);
+    farmland_ha[m] = w.mines.damaged_ha[m] * p.mines.farmland_damage_share;
+  FarmlandDamageScratch scratch(w);
+  assign_farmland_damage(w, farmland_ha, FarmlandDamageWrites::of(w), scratch);
   // Part of the damage before the start was already compensated, at the official value.
   auto& h = w.households;
   const double uncompensated = p.mines.initial_uncompensated_share;
@@ -215,10 +217,11 @@ void assign_initial_damage(World& w) {
 
 void initialise_latents(World& w) {
   auto& h = w.households;
-  compensation_ratios(w, w.scratch.household);
+  std::vector<double> ratio(h.size());
+  compensation_ratios(w, ratio);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
-    const PerceptionInputs in = gather_perception_inputs(w, w.scratch.household, i);
+    const PerceptionInputs in = gather_perception_inputs(w, ratio, i);
     Latents offsets{};
     for (std::size_t x = 0; x < latent_count; ++x)
       offsets[x] = h.offset[x][i];
@@ -241,21 +244,7 @@ World make_world(const Parameters& params) {
   place_villages(w);
   place_mines(w);
   link_villages_and_mines(w);
-  const std::size_t mines = w.mines.size();
-  w.scratch.mine.assign(mines, 0.0);
-  w.scratch.county.assign(static_cast<std::size_t>(params.region.counties), 0.0);
-  w.scratch.county_ni_sum.assign(static_cast<std::size_t>(params.region.counties), 0.0);
-  w.scratch.county_villages.assign(static_cast<std::size_t>(params.region.counties), 0.0);
-  w.scratch.damage_weight.assign(mines, 0.0);
-  w.scratch.affected_households.assign(mines, 0.0);
-  w.scratch.claim_area.assign(mines, 0.0);
-  w.scratch.inspection_order.reserve(mines);
-  w.scratch.mine_farmland_ha.assign(mines, 0.0);
-  w.scratch.thread_claim.assign(static_cast<std::size_t>(omp_get_max_threads()) * mines, 0.0);
-  w.scratch.village.assign(w.villages.size(), 0.0);
   create_households(w);
-  w.scratch.household.assign(w.households.size(), 0.0);
-  w.scratch.sums.reserve(w.households.size(), 16);
   assign_initial_damage(w);
   w.network = build_social_network(
       params.network, VillageLayout{w.villages.first_household, w.villages.x_km, w.villages.y_km},
@@ -264,8 +253,9 @@ World make_world(const Parameters& params) {
   initialise_compensation(w);
   initialise_governance(w);
   plan_compensation_year(w, 0);
-  update_environment(w);
-  update_incomes(w, 0);
+  update_environment(w, VillageEnvironmentWrites::of(w));
+  IncomeScratch incomes(w);
+  update_incomes(w, IncomeWrites::of(w), incomes, 0);
   // Before the first step there is no history: every month of the past year had this income.
   auto& h = w.households;
   for (std::size_t slot = 1; slot < 12; ++slot)
@@ -275,32 +265,45 @@ World make_world(const Parameters& params) {
   return w;
 }
 
-void assign_farmland_damage(World& w) {
-  auto& h = w.households;
+FarmlandDamageWrites FarmlandDamageWrites::of(World& w) {
+  return {w.claims.physical_ha, w.claims.uncompensated_ha, w.claims.total_ha,
+          w.households.damaged_land_ha, w.households.official_value_yuan};
+}
+
+FarmlandDamageScratch::FarmlandDamageScratch(const World& w)
+    : undamaged_per_village(w.villages.size()), weight_per_mine(w.mines.size()),
+      parts_per_thread(static_cast<std::size_t>(omp_get_max_threads()) * w.mines.size()) {}
+
+void assign_farmland_damage(const World& w, std::span<const double> new_farmland_ha,
+                            const FarmlandDamageWrites& out, FarmlandDamageScratch& scratch) {
+  const auto& h = w.households;
   const auto& v = w.villages;
   const std::size_t mines = w.mines.size();
-  const std::size_t scratch = static_cast<std::size_t>(omp_get_max_threads()) * mines;
-  if (w.scratch.thread_claim.size() < scratch) w.scratch.thread_claim.resize(scratch);
-    // Total weight per mine: sum over affected villages of exposure times the village's
-    // undamaged land. Villages are summed serially in id order, each over its own households.
+  // Grows only when the thread count has grown since the scratch was sized.
+  const std::size_t parts_size = static_cast<std::size_t>(omp_get_max_threads()) * mines;
+  if (scratch.parts_per_thread.size() < parts_size) scratch.parts_per_thread.resize(parts_size);
+  std::vector<double>& undamaged_per_village = scratch.undamaged_per_village;
+  std::vector<double>& weight = scratch.weight_per_mine;
+  // Total weight per mine: sum over affected villages of exposure times the village's
+  // undamaged land. Villages are summed serially in id order, each over its own households.
 #pragma omp parallel for schedule(static)
   for (std::size_t a = 0; a < v.size(); ++a) {
     double undamaged = 0.0;
     for (std::uint32_t i = v.first_household[a]; i < v.first_household[a + 1]; ++i)
       undamaged += std::max(0.0, h.land_ha[i] - h.damaged_land_ha[i]);
-    w.scratch.village[a] = undamaged;
+    undamaged_per_village[a] = undamaged;
   }
-  std::fill(w.scratch.damage_weight.begin(), w.scratch.damage_weight.end(), 0.0);
+  std::fill(weight.begin(), weight.end(), 0.0);
   for (std::size_t a = 0; a < v.size(); ++a)
     for (std::uint32_t k = v.affected_offsets[a]; k < v.affected_offsets[a + 1]; ++k) {
       const std::uint32_t m = v.affected_mine[k];
-      w.scratch.damage_weight[m] += v.exposure[a * mines + m] * w.scratch.village[a];
+      weight[m] += v.exposure[a * mines + m] * undamaged_per_village[a];
     }
     // Per-household parts: reads only the household's own start-of-phase land.
 #pragma omp parallel
   {
     double* const parts =
-        w.scratch.thread_claim.data() + static_cast<std::size_t>(omp_get_thread_num()) * mines;
+        scratch.parts_per_thread.data() + static_cast<std::size_t>(omp_get_thread_num()) * mines;
 #pragma omp for schedule(static)
     for (std::size_t i = 0; i < h.size(); ++i) {
       const std::uint32_t a = h.village[i];
@@ -310,24 +313,33 @@ void assign_farmland_damage(World& w) {
       const double undamaged = std::max(0.0, h.land_ha[i] - h.damaged_land_ha[i]);
       for (std::uint32_t k = 0; k < count; ++k) {
         const std::uint32_t m = v.affected_mine[first + k];
-        parts[k] = farmland_part_ha(w.scratch.mine_farmland_ha[m], v.exposure[a * mines + m],
-                                    undamaged, w.scratch.damage_weight[m]);
+        parts[k] =
+            farmland_part_ha(new_farmland_ha[m], v.exposure[a * mines + m], undamaged, weight[m]);
       }
       const double added = cap_at_undamaged(undamaged, std::span<double>(parts, count));
       if (added <= 0.0) continue;
       for (std::uint32_t k = 0; k < count; ++k) {
-        w.claims.physical_ha[h.claim_first[i] + k] += parts[k];
-        w.claims.uncompensated_ha[h.claim_first[i] + k] += parts[k];
-        if (!w.claims.total_ha.empty()) w.claims.total_ha[h.claim_first[i] + k] += parts[k];
+        out.physical_ha[h.claim_first[i] + k] += parts[k];
+        out.uncompensated_ha[h.claim_first[i] + k] += parts[k];
+        if (!out.total_ha.empty()) out.total_ha[h.claim_first[i] + k] += parts[k];
       }
-      h.damaged_land_ha[i] += added;
-      h.official_value_yuan[i] += added * w.official_value_yuan_per_ha;
+      out.damaged_land_ha[i] += added;
+      out.official_value_yuan[i] += added * w.official_value_yuan_per_ha;
     }
   }
 }
 
-void update_incomes(World& w, std::int64_t step) {
+IncomeWrites IncomeWrites::of(World& w) {
   auto& h = w.households;
+  return {h.income_yuan_per_year, h.income_growth, h.log_income_history,
+          w.villages.median_income_yuan};
+}
+
+IncomeScratch::IncomeScratch(const World& w) : incomes_to_rank(w.households.size()) {}
+
+void update_incomes(const World& w, const IncomeWrites& out, IncomeScratch& scratch,
+                    std::int64_t step) {
+  const auto& h = w.households;
   const auto& e = w.params.economy;
   const double period_years = w.params.compensation.period_years;
   const std::size_t n = h.size();
@@ -338,43 +350,53 @@ void update_incomes(World& w, std::int64_t step) {
     const double income =
         household_income_yuan(e, h.land_ha[i], h.damaged_land_ha[i], h.sector[i], h.size_persons[i],
                               h.received_yuan[i] / period_years);
-    h.income_yuan_per_year[i] = income;
+    out.income_yuan_per_year[i] = income;
     const auto log_income = static_cast<float>(std::log(std::max(income, 1.0)));
     // The slot of this month still holds the log income of 12 months ago.
-    h.income_growth[i] = step == 0 ? 0.0
-                                   : static_cast<double>(log_income) -
-                                         static_cast<double>(h.log_income_history[slot + i]);
-    h.log_income_history[slot + i] = log_income;
+    out.income_growth[i] = step == 0 ? 0.0
+                                     : static_cast<double>(log_income) -
+                                           static_cast<double>(out.log_income_history[slot + i]);
+    out.log_income_history[slot + i] = log_income;
   }
-  auto& v = w.villages;
+  const auto& v = w.villages;
+  std::vector<double>& ranked = scratch.incomes_to_rank;
 #pragma omp parallel for schedule(dynamic, 16)
   for (std::size_t a = 0; a < v.size(); ++a) {
     const std::size_t first = v.first_household[a];
     const std::size_t count = v.households(a);
-    std::copy_n(h.income_yuan_per_year.begin() + static_cast<std::ptrdiff_t>(first), count,
-                w.scratch.household.begin() + static_cast<std::ptrdiff_t>(first));
-    v.median_income_yuan[a] =
-        median_inplace(std::span<double>(w.scratch.household.data() + first, count));
+    // This month's incomes, just written above.
+    std::copy_n(out.income_yuan_per_year.begin() + static_cast<std::ptrdiff_t>(first), count,
+                ranked.begin() + static_cast<std::ptrdiff_t>(first));
+    out.median_income_yuan[a] = median_inplace(std::span<double>(ranked.data() + first, count));
   }
 }
 
-void update_environment(World& w) {
+VillageEnvironmentWrites VillageEnvironmentWrites::of(World& w) {
   auto& v = w.villages;
+  return {v.air_quality, v.water_quality, v.vegetation, v.mining_intensity};
+}
+
+void update_environment(const World& w, const VillageEnvironmentWrites& out) {
+  const auto& v = w.villages;
   const auto& m = w.mines;
   const std::size_t mines = m.size();
 #pragma omp parallel for schedule(static)
   for (std::size_t a = 0; a < v.size(); ++a) {
     const std::span<const double> row(v.exposure.data() + a * mines, mines);
     const VillageEnvironment env = village_environment(w.params.environment, row, m);
-    v.air_quality[a] = env.air_quality;
-    v.water_quality[a] = env.water_quality;
-    v.vegetation[a] = env.vegetation;
+    out.air_quality[a] = env.air_quality;
+    out.water_quality[a] = env.water_quality;
+    out.vegetation[a] = env.vegetation;
     double intensity = 0.0;
     for (std::size_t k = 0; k < mines; ++k)
       if (m.status[k] == MineStatus::active && !m.halted[k])
         intensity += row[k] * m.output_t_per_month[k] * m.quota_factor[k] / 100000.0;
-    v.mining_intensity[a] = intensity;
+    out.mining_intensity[a] = intensity;
   }
+}
+
+void update_environment(World& w) {
+  update_environment(w, VillageEnvironmentWrites::of(w));
 }
 
 void compensation_ratios(const World& w, std::span<double> ratio) {

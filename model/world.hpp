@@ -1,5 +1,5 @@
 #pragma once
-// The state of a run: every agent store, the network and the scratch space the phases reuse,
+// The state of a run: every agent store, the network, the ledger and the region-wide state,
 // built once from the parameters. Nothing in here is global.
 #include "agents/resident/claim.hpp"
 #include "engine/ledger.hpp"
@@ -8,6 +8,8 @@
 #include "model/parameters.hpp"
 #include "model/streams.hpp"
 
+#include <cstdint>
+#include <span>
 #include <vector>
 
 namespace minesim {
@@ -44,7 +46,7 @@ struct RegionAccounts {
   std::size_t social_compensation = 0; ///< social capital's compensation funds
 };
 
-/// Region-wide state of restoration finance (model/finance.cpp).
+/// Region-wide state of restoration finance (model/modules/restoration_finance/).
 struct RestorationFinanceState {
   double regional_restored_ha = 0.0; ///< all land established so far (learning curve)
   double carbon_sink_t_co2 = 0.0;    ///< cumulative sequestration
@@ -57,7 +59,7 @@ struct RestorationFinanceState {
   Yuan fiscal_balance_yuan = 0;              ///< governments' restoration revenue minus spending
 };
 
-/// Region-wide employment (model/modules/economy.cpp).
+/// Region-wide employment (model/modules/economy/module.cpp).
 struct EmploymentState {
   std::int64_t green_workers = 0;        ///< in green jobs on converted restored land
   std::int64_t placed_green_workers = 0; ///< placed in social capital's projects as compensation
@@ -75,29 +77,8 @@ struct StepCounts {
   std::int64_t mines_halted = 0;
 };
 
-/// Scratch space, allocated at initialisation and reused every step. Each buffer holds one
-/// thing and is named for it.
-struct Scratch {
-  ChunkedSum sums;
-  std::vector<double> household;           ///< one double per household
-  std::vector<double> village;             ///< one double per village
-  std::vector<double> mine;                ///< one double per mine
-  std::vector<double> county;              ///< one double per county
-  std::vector<double> county_ni_sum;       ///< per county: sum of village negotiation indices
-  std::vector<double> county_villages;     ///< per county: villages counted in that sum
-  std::vector<double> damage_weight;       ///< per mine: sum of exposure * undamaged land
-  std::vector<double> affected_households; ///< per mine: households of villages it affects
-  std::vector<double> claim_area;          ///< per mine: all claimants' damaged area
-  std::vector<double> mine_farmland_ha;    ///< per mine: farmland damaged this step
-  std::vector<double> thread_claim;        ///< per thread: one double per mine
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> job_candidates;   ///< green job matching
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> inspection_order; ///< routine inspections
-  std::vector<std::uint32_t> payment_queue;   ///< claims in payment order
-  std::vector<std::uint8_t> blocked_accounts; ///< payment queue, per ledger account
-};
-
 /// The state of a run: one store per kind of entity, the network, the ledger, the few
-/// region-wide quantities, the event lists and the scratch space.
+/// region-wide quantities and the event lists. Scratch space belongs to the phases.
 struct World {
   Parameters params;
   VillageStore villages;
@@ -117,7 +98,6 @@ struct World {
   std::vector<NegotiationEvent> negotiation_events;
   std::vector<InspectionEvent> inspection_events;
   std::vector<SurveyOutput> surveys; ///< the virtual surveys taken so far
-  Scratch scratch;
 };
 
 /// The root of every random stream of the run.
@@ -129,14 +109,68 @@ struct World {
 /// incomes, environment and initial perceptions. A pure function of the parameters.
 [[nodiscard]] World make_world(const Parameters& params);
 
-/// Spread `world.mine_farmland_ha[m]` of new farmland damage per mine over the households of
+/// What assigning farmland damage writes: the households' claims and damaged land.
+struct FarmlandDamageWrites {
+  std::span<double> physical_ha;         ///< per claim: damaged farmland
+  std::span<double> uncompensated_ha;    ///< per claim: damaged farmland not yet compensated
+  std::span<double> total_ha;            ///< per claim: all farmland ever damaged; may be empty
+  std::span<double> damaged_land_ha;     ///< per household
+  std::span<double> official_value_yuan; ///< per household: official value of all damage
+
+  static FarmlandDamageWrites of(World& w);
+};
+
+/// Scratch space of assigning farmland damage, sized once from the world.
+struct FarmlandDamageScratch {
+  std::vector<double> undamaged_per_village; ///< undamaged farmland of each village's households
+  std::vector<double> weight_per_mine;       ///< sum of exposure * undamaged land
+  std::vector<double> parts_per_thread;      ///< per thread: a household's part of each mine
+
+  explicit FarmlandDamageScratch(const World& w);
+};
+
+/// Spread `new_farmland_ha[m]` of new farmland damage per mine over the households of
 /// villages affected by m, in proportion to exposure times undamaged land (MODEL.md §2.3).
-void assign_farmland_damage(World& world);
+void assign_farmland_damage(const World& world, std::span<const double> new_farmland_ha,
+                            const FarmlandDamageWrites& out, FarmlandDamageScratch& scratch);
+
+/// What recomputing incomes writes.
+struct IncomeWrites {
+  std::span<double> income_yuan_per_year; ///< per household
+  std::span<double> income_growth;        ///< per household
+  std::span<float> log_income_history;    ///< ring of 12 months: [month % 12][household]
+  std::span<double> median_income_yuan;   ///< per village
+
+  static IncomeWrites of(World& w);
+};
+
+/// Scratch space of recomputing incomes, sized once from the world.
+struct IncomeScratch {
+  /// One double per household: incomes copied village by village, each village's block then
+  /// partly reordered to find its median in place.
+  std::vector<double> incomes_to_rank;
+
+  explicit IncomeScratch(const World& w);
+};
 
 /// Recompute incomes, their 12-month growth and the village medians for `step`.
-void update_incomes(World& world, std::int64_t step);
+void update_incomes(const World& world, const IncomeWrites& out, IncomeScratch& scratch,
+                    std::int64_t step);
+
+/// What recomputing the villages' environment writes: per village columns.
+struct VillageEnvironmentWrites {
+  std::span<double> air_quality;
+  std::span<double> water_quality;
+  std::span<double> vegetation;
+  std::span<double> mining_intensity;
+
+  static VillageEnvironmentWrites of(World& w);
+};
 
 /// Recompute every village's environment and mining intensity.
+void update_environment(const World& world, const VillageEnvironmentWrites& out);
+
+/// update_environment bound to `world` (world construction and tests).
 void update_environment(World& world);
 
 } // namespace minesim

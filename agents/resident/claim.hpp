@@ -16,7 +16,7 @@ struct ClaimStore {
   std::vector<std::int8_t> round;       ///< next round k, -1 when no negotiation is open
   std::vector<std::int32_t> start;      ///< step the open negotiation started
   std::vector<std::uint8_t> dispute;    ///< no agreement after the last round, still open
-  std::vector<std::uint8_t> outcome;    ///< this step's outcome (model/compensation.cpp)
+  std::vector<std::uint8_t> outcome;    ///< this step's outcome (model/modules/compensation/)
   std::vector<double> offer_yuan;       ///< this step's round
   std::vector<double> demand_yuan;
   std::vector<std::int64_t> pending_yuan;     ///< agreed, waiting for the payer's funds

@@ -26,6 +26,7 @@ struct ParameterSpec {
   std::string unit;                 ///< "1" for dimensionless
   std::string meaning;              ///< one line
   std::string source;               ///< where the default comes from
+  std::string owner;                ///< what reads it: a module, "region" or "game"
   bool calendar_settable = true;    ///< false for structural parameters fixed at initialisation
 };
 

@@ -59,7 +59,9 @@ public:
   }
 
   [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
-    return {{Slot::perceptions, spread}};
+    // The only place that sees the world mutable: it binds what the phase writes.
+    return {{Slot::perceptions,
+             [](World& w, std::int64_t step) { spread(w, SpreadWrites::of(w), step); }}};
   }
 
   [[nodiscard]] std::vector<SeriesDef> series() const override {
@@ -74,27 +76,36 @@ public:
   }
 
 private:
+  /// What the spread phase writes: who has heard, updated synchronously.
+  struct SpreadWrites {
+    NextState<double> heard; ///< per household: 1 once it has heard the rumour
+
+    static SpreadWrites of(World& w) {
+      return {{*w.households.extra.find("rumour_heard"),
+               *w.households.extra.find("rumour_heard_next")}};
+    }
+  };
+
   /// Synchronous: reads who had heard at the start of the phase, writes the next state.
-  static void spread(World& w, std::int64_t step) {
+  static void spread(const World& w, const SpreadWrites& out, std::int64_t step) {
     const double p = w.params.extension_real("rumour.spread_probability");
     const auto& heard = *w.households.extra.find("rumour_heard");
-    auto& next = *w.households.extra.find("rumour_heard_next");
     const auto seed = static_cast<std::uint64_t>(w.params.simulation.seed);
 #pragma omp parallel for schedule(static)
     for (std::size_t i = 0; i < heard.size(); ++i) {
       if (heard[i] != 0.0) {
-        next[i] = 1.0;
+        out.heard[i] = 1.0;
         continue;
       }
       double told = 0.0;
       for (const std::uint32_t j : w.network.neighbours(i))
         told += heard[j];
       const double chance = 1.0 - std::pow(1.0 - p, told);
-      next[i] = CounterRng(seed, stream, static_cast<std::uint64_t>(step), i).uniform(0) < chance
-                    ? 1.0
-                    : 0.0;
+      out.heard[i] =
+          CounterRng(seed, stream, static_cast<std::uint64_t>(step), i).uniform(0) < chance ? 1.0
+                                                                                            : 0.0;
     }
-    std::swap(*w.households.extra.find("rumour_heard"), next);
+    out.heard.commit();
   }
 };
 

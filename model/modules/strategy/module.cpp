@@ -1,39 +1,68 @@
 // Strategy updates (MODEL.md §4.9): at each year end, enterprises choose to comply or shirk
 // and local governments to supervise strictly or laxly, by logit choice on their payoffs;
 // credit ratings set output quotas.
+#include "model/module.hpp"
 #include "agents/government/supervision.hpp"
 #include "agents/mine/damage.hpp"
 #include "agents/mine/restoration.hpp"
 #include "engine/random.hpp"
 #include "model/finance.hpp"
 #include "model/governance.hpp"
-#include "model/module.hpp"
 #include <cmath>
 
 #include <algorithm>
 
 namespace minesim {
+
+std::vector<ParameterBinding> strategy_parameter_rows();
 namespace {
 
-void update_strategies(World& w, std::int64_t step) {
+/// What the yearly strategy update writes.
+struct StrategyWrites {
+  std::span<double> credit_score;                     ///< per enterprise
+  std::span<std::uint8_t> detected_this_year;         ///< per enterprise: reset for the year
+  std::span<std::uint8_t> complies;                   ///< per enterprise: its choice
+  std::span<std::uint8_t> strict;                     ///< per government: its choice
+  std::span<double> active_rate_last_year;            ///< per government
+  std::span<double> fines_this_year;                  ///< per government: reset for the year
+  std::span<double> inspections_this_year;            ///< per government: reset for the year
+  std::span<std::uint8_t> report_detection_this_year; ///< per government: reset for the year
+  std::span<double> quota_factor;                     ///< per mine: from the new credit ratings
+
+  static StrategyWrites of(World& w) {
+    auto& e = w.enterprises;
+    auto& g = w.governments;
+    return {e.credit_score,
+            e.detected_this_year,
+            e.complies,
+            g.strict,
+            g.active_rate_last_year,
+            g.fines_this_year,
+            g.inspections_this_year,
+            g.report_detection_this_year,
+            w.mines.quota_factor};
+  }
+};
+
+void update_strategies(const World& w, const StrategyWrites& out, std::int64_t step) {
   const auto& p = w.params;
   const SupervisionParams& sp = p.supervision;
-  auto& e = w.enterprises;
-  auto& m = w.mines;
+  const auto& e = w.enterprises;
+  const auto& m = w.mines;
   const auto seed = seed_of(w);
 
   // Credit: +5 for a compliant year without detection.
   for (std::size_t k = 0; k < e.size(); ++k) {
-    if (e.complies[k] && !w.enterprises.detected_this_year[k])
-      e.credit_score[k] = std::min(100.0, e.credit_score[k] + sp.credit_reward);
-    w.enterprises.detected_this_year[k] = 0;
+    if (e.complies[k] && !e.detected_this_year[k])
+      out.credit_score[k] = std::min(100.0, e.credit_score[k] + sp.credit_reward);
+    out.detected_this_year[k] = 0;
   }
 
   // Enterprises: logit choice on expected cost per 10 kt for the coming year.
   const double cost_per_ha = active_cost_yuan_per_ha(w);
   for (std::size_t k = 0; k < e.size(); ++k) {
     if (!p.enterprises.restoration_duty) {
-      e.complies[k] = 0;
+      out.complies[k] = 0;
       continue;
     }
     double output_10kt = 0.0, comply_yuan_per_month = 0.0, detections = 0.0, profit = 0.0;
@@ -54,7 +83,8 @@ void update_strategies(World& w, std::int64_t step) {
     if (mines == 0) continue;
     // A closed-only owner produces nothing: reckon its costs per default mine's output.
     const double per = output_10kt > 0.0 ? output_10kt : 5.0;
-    const double after_detection = std::max(0.0, e.credit_score[k] - sp.credit_penalty);
+    // This year's credit score, updated above.
+    const double after_detection = std::max(0.0, out.credit_score[k] - sp.credit_penalty);
     const double cut = quota_cut(sp, static_cast<int>(rating_of(after_detection)),
                                  p.supervision_policy.credit_linkage);
     ShirkCost c{
@@ -69,7 +99,7 @@ void update_strategies(World& w, std::int64_t step) {
     const CounterRng rng(seed, streams::enterprise_strategy, static_cast<std::uint64_t>(step), k);
     const double chance =
         rng.uniform(0) < sp.exploration ? 0.5 : comply_probability(sp, cost_comply, cost_shirk);
-    e.complies[k] = rng.uniform(1) < chance ? 1 : 0;
+    out.complies[k] = rng.uniform(1) < chance ? 1 : 0;
   }
 
   // Counties: logit choice on the payoff of strict over lax supervision.
@@ -91,23 +121,29 @@ void update_strategies(World& w, std::int64_t step) {
     const double chance = rng.uniform(0) < sp.exploration
                               ? 0.5
                               : strict_probability(sp, strict_advantage_yuan(sp, o));
-    w.governments.strict[county] = rng.uniform(1) < chance ? 1 : 0;
-    w.governments.active_rate_last_year[county] = rate;
-    w.governments.fines_this_year[county] = 0.0;
-    w.governments.inspections_this_year[county] = 0.0;
-    w.governments.report_detection_this_year[county] = 0;
+    out.strict[county] = rng.uniform(1) < chance ? 1 : 0;
+    out.active_rate_last_year[county] = rate;
+    out.fines_this_year[county] = 0.0;
+    out.inspections_this_year[county] = 0.0;
+    out.report_detection_this_year[county] = 0;
   }
-  set_quotas(w);
+  // Quotas from the credit scores updated above.
+  set_quotas(w, out.quota_factor);
 }
 
 class StrategyModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "strategy"; }
+  [[nodiscard]] std::vector<ParameterBinding> parameter_rows() const override {
+    return strategy_parameter_rows(); // parameters.cpp
+  }
   [[nodiscard]] std::vector<StreamId> streams() const override {
     return {streams::enterprise_strategy, streams::government_strategy};
   }
   [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
-    return {{Slot::yearly, update_strategies}};
+    return {{Slot::yearly, [](World& w, std::int64_t step) {
+               update_strategies(w, StrategyWrites::of(w), step);
+             }}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {

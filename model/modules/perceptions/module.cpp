@@ -1,25 +1,47 @@
 // Perceptions and influence (MODEL.md §4.6): each household's five latent perceptions move
 // toward their targets, then social influence over the network.
+#include "model/module.hpp"
 #include "agents/resident/influence.hpp"
 #include "agents/resident/perception.hpp"
 #include "engine/stats.hpp"
-#include "model/module.hpp"
 
 #include <algorithm>
 
 namespace minesim {
+
+std::vector<ParameterBinding> perceptions_parameter_rows();
 namespace {
 
-void update_perceptions(World& w, std::int64_t /*step*/) {
-  auto& h = w.households;
+/// What the perception phase writes: both buffers of the latents.
+struct PerceptionWrites {
+  /// [household][latent]: the latents after the adjustment toward their targets.
+  std::span<double> latent_adjusted;
+  /// The latents after social influence, each a column (influence_step_all's output).
+  std::array<std::vector<double>, latent_count>& latent;
+
+  static PerceptionWrites of(World& w) {
+    return {w.households.latent_adjusted, w.households.latent};
+  }
+};
+
+/// Scratch space of the phase, sized once per run.
+struct PerceptionScratch {
+  std::vector<double> compensation_ratio; ///< per household: what compensation_ratios gives
+
+  explicit PerceptionScratch(const World& w) : compensation_ratio(w.households.size()) {}
+};
+
+void update_perceptions(const World& w, const PerceptionWrites& out, PerceptionScratch& scratch) {
+  const auto& h = w.households;
   const auto& pp = w.params.perception;
   const double alpha = pp.adjustment_rate;
   const std::size_t n = h.size();
-  compensation_ratios(w, w.scratch.household);
+  std::vector<double>& ratio = scratch.compensation_ratio;
+  compensation_ratios(w, ratio);
   // Adjustment toward the targets: reads `latent`, writes `latent_adjusted`.
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < n; ++i) {
-    const PerceptionInputs in = gather_perception_inputs(w, w.scratch.household, i);
+    const PerceptionInputs in = gather_perception_inputs(w, ratio, i);
     Latents offsets{};
     Latents current{};
     for (std::size_t x = 0; x < latent_count; ++x) {
@@ -28,18 +50,24 @@ void update_perceptions(World& w, std::int64_t /*step*/) {
     }
     const Latents target = perception_targets(pp, offsets, current, in);
     for (std::size_t x = 0; x < latent_count; ++x)
-      h.latent_adjusted[latent_count * i + x] = (1.0 - alpha) * current[x] + alpha * target[x];
+      out.latent_adjusted[latent_count * i + x] = (1.0 - alpha) * current[x] + alpha * target[x];
   }
   // Social influence: reads the adjusted values of every household, writes the new state.
   const auto& inf = w.params.influence;
-  influence_step_all(w.network, inf.kind, inf.epsilon, inf.mu, h.latent_adjusted, h.latent);
+  influence_step_all(w.network, inf.kind, inf.epsilon, inf.mu, out.latent_adjusted, out.latent);
 }
 
 class PerceptionsModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "perceptions"; }
-  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
-    return {{Slot::perceptions, update_perceptions}};
+  [[nodiscard]] std::vector<ParameterBinding> parameter_rows() const override {
+    return perceptions_parameter_rows(); // parameters.cpp
+  }
+  [[nodiscard]] std::vector<Phase> phases(const World& world) const override {
+    return {{Slot::perceptions,
+             [scratch = std::make_shared<PerceptionScratch>(world)](World& w, std::int64_t) {
+               update_perceptions(w, PerceptionWrites::of(w), *scratch);
+             }}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {

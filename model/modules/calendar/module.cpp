@@ -5,7 +5,19 @@
 namespace minesim {
 namespace {
 
-void apply_calendar(World& w, std::int64_t step) {
+/// What the calendar writes.
+struct CalendarWrites {
+  std::span<MineStatus> status;         ///< per mine: closures
+  std::span<std::int64_t> closure_step; ///< per mine
+  Parameters& params;                   ///< parameters set from their step on
+  double& official_value_yuan_per_ha;   ///< follows the compensation parameters
+
+  static CalendarWrites of(World& w) {
+    return {w.mines.status, w.mines.closure_step, w.params, w.official_value_yuan_per_ha};
+  }
+};
+
+void apply_calendar(const World& w, const CalendarWrites& out, std::int64_t step) {
   const auto& table = parameter_table();
   for (const ScheduledEvent& e : w.params.calendar) {
     if (e.step != step) continue;
@@ -13,17 +25,18 @@ void apply_calendar(World& w, std::int64_t step) {
     case ScheduledEvent::Action::close_mine: {
       const auto m = static_cast<std::size_t>(e.mine);
       if (w.mines.status[m] == MineStatus::active) {
-        w.mines.status[m] = MineStatus::closed;
-        w.mines.closure_step[m] = step;
+        out.status[m] = MineStatus::closed;
+        out.closure_step[m] = step;
       }
       break;
     }
     case ScheduledEvent::Action::set:
       if (e.parameter < table.size())
-        table[e.parameter].set(w.params, e.value);
+        table[e.parameter].set(out.params, e.value);
       else
-        w.params.extension[e.key] = e.value;
-      w.official_value_yuan_per_ha = official_value_yuan_per_ha(w.params.compensation);
+        out.params.extension[e.key] = e.value;
+      // Reads the parameters just set.
+      out.official_value_yuan_per_ha = official_value_yuan_per_ha(out.params.compensation);
       break;
     }
   }
@@ -33,7 +46,8 @@ class CalendarModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "calendar"; }
   [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
-    return {{Slot::calendar, apply_calendar}};
+    return {{Slot::calendar,
+             [](World& w, std::int64_t step) { apply_calendar(w, CalendarWrites::of(w), step); }}};
   }
 };
 

@@ -1,32 +1,46 @@
 // Information and hearings (MODEL.md §4.5): each local government's hearings, diffusion of
 // information over the network, forgetting, and the villages' negotiation index.
+#include "model/module.hpp"
 #include "agents/resident/negotiation.hpp"
 #include "agents/resident/participation.hpp"
 #include "engine/random.hpp"
 #include "model/compensation.hpp"
-#include "model/module.hpp"
 #include <array>
 #include <bit>
 
 #include <algorithm>
 
 namespace minesim {
+
+std::vector<ParameterBinding> information_parameter_rows();
 namespace {
+
+/// What the information phase writes.
+struct InformationWrites {
+  std::span<std::uint16_t> hearings_held;     ///< per government, shifted in place
+  std::span<std::uint16_t> hearings_attended; ///< per household, shifted in place
+  NextState<double> informed;                 ///< per household
+
+  static InformationWrites of(World& w) {
+    auto& h = w.households;
+    return {w.governments.hearings_held, h.hearings_attended, {h.informed, h.informed_next}};
+  }
+};
 
 /// Hearings (every hearing_interval months in every county), then information diffusion
 /// over the network and forgetting. Reads the start-of-phase information of everyone.
-void inform(World& w, std::int64_t step) {
-  auto& h = w.households;
+void inform(const World& w, const InformationWrites& out, std::int64_t step) {
+  const auto& h = w.households;
   const ParticipationParams& pp = w.params.participation;
   const bool hearing = step % pp.hearing_interval_months == 0;
-  for (auto& held : w.governments.hearings_held)
+  for (auto& held : out.hearings_held)
     held = static_cast<std::uint16_t>(((held << 1) | (hearing ? 1 : 0)) & 0x0FFF);
   const auto seed = seed_of(w);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
     const bool attends = hearing && h.participating[i] != 0;
-    w.households.hearings_attended[i] = static_cast<std::uint16_t>(
-        ((w.households.hearings_attended[i] << 1) | (attends ? 1 : 0)) & 0x0FFF);
+    out.hearings_attended[i] =
+        static_cast<std::uint16_t>(((h.hearings_attended[i] << 1) | (attends ? 1 : 0)) & 0x0FFF);
     const double own = h.informed[i];
     double best = 0.0;
     const auto nbrs = w.network.neighbours(i);
@@ -44,20 +58,26 @@ void inform(World& w, std::int64_t step) {
     }
     double next = own + best;
     if (attends) next = after_hearing(next, pp.hearing_information_gain);
-    w.households.informed_next[i] = std::clamp(next * (1.0 - pp.forgetting_per_month), 0.0, 1.0);
+    out.informed[i] = std::clamp(next * (1.0 - pp.forgetting_per_month), 0.0, 1.0);
   }
-  h.informed.swap(w.households.informed_next);
+  out.informed.commit();
 }
 
 class InformationModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "information"; }
+  [[nodiscard]] std::vector<ParameterBinding> parameter_rows() const override {
+    return information_parameter_rows(); // parameters.cpp
+  }
   [[nodiscard]] std::vector<StreamId> streams() const override { return {streams::diffusion}; }
   [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     // Hearings follow the month's negotiations (compensation slot); the negotiation index
     // is brought up to date for the metrics at the end of the step.
-    return {{Slot::compensation, inform},
-            {Slot::record, [](World& w, std::int64_t) { update_negotiation_index(w); }}};
+    return {{Slot::compensation,
+             [](World& w, std::int64_t step) { inform(w, InformationWrites::of(w), step); }},
+            {Slot::record, [](World& w, std::int64_t) {
+               update_negotiation_index(w, NegotiationIndexWrites::of(w));
+             }}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {
@@ -78,7 +98,7 @@ public:
 
 } // namespace
 
-void update_negotiation_index(World& w) {
+void update_negotiation_index(const World& w, const NegotiationIndexWrites& out) {
   const auto& v = w.villages;
   const auto& h = w.households;
 #pragma omp parallel for schedule(static)
@@ -94,7 +114,7 @@ void update_negotiation_index(World& w) {
                      held;
     }
     const double n = static_cast<double>(v.households(a));
-    w.villages.negotiation_index[a] =
+    out.negotiation_index[a] =
         n > 0.0 ? negotiation_index(c_sum / n, employed / n, frequency / n) : 0.0;
   }
 }

@@ -1,24 +1,49 @@
 // Restoration finance (MODEL.md §4.2, §4.3): restoration work by enterprises, the higher
 // government and social capital, its establishment, carbon credits and green income, bonds,
-// and the yearly budgets of the funders.
-#include "model/finance.hpp"
-#include "model/module.hpp"
+// and the yearly budgets of the funders. The phases: restoration.cpp (restoration work,
+// establishment, carbon) and funding.cpp (accounts at the start, the yearly budgets).
+#include "model/modules/restoration_finance/phases.hpp"
+
+#include <memory>
 
 namespace minesim {
+
+std::vector<ParameterBinding> restoration_finance_parameter_rows();
 namespace {
+
+using restoration_finance::PlanYearWrites;
+using restoration_finance::RestorationScratch;
+using restoration_finance::RestorationWrites;
 
 double rate(double restored, double cumulative) {
   return cumulative > 0.0 ? restored / cumulative : 0.0;
 }
 
+/// Sum of all enterprises' cash (negative: overdraft).
+double enterprise_cash_yuan(const World& w) {
+  double cash = 0.0;
+  for (const std::size_t a : w.enterprises.cash_account)
+    cash += static_cast<double>(w.ledger.balance(a));
+  return cash;
+}
+
 class RestorationFinanceModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "restoration_finance"; }
+  [[nodiscard]] std::vector<ParameterBinding> parameter_rows() const override {
+    return restoration_finance_parameter_rows(); // parameters.cpp
+  }
   [[nodiscard]] std::vector<StreamId> streams() const override {
     return {streams::establishment, streams::enterprise_strategy};
   }
-  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
-    return {{Slot::restoration, restore}, {Slot::yearly, plan_year}};
+  [[nodiscard]] std::vector<Phase> phases(const World& world) const override {
+    return {{Slot::restoration,
+             [scratch = std::make_shared<RestorationScratch>(world)](World& w, std::int64_t step) {
+               restoration_finance::restore(w, RestorationWrites::of(w), *scratch, step);
+             }},
+            {Slot::yearly, [](World& w, std::int64_t) {
+               restoration_finance::plan_year(w, PlanYearWrites::of(w));
+             }}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {

@@ -1,16 +1,18 @@
 // Participation and collective action (MODEL.md §4.7): households decide to take part,
 // participants report shirking mines, aggrieved households petition, and petitions build
 // stability pressure and halt mines.
-#include "agents/resident/participation.hpp"
+#include "model/module.hpp"
 #include "agents/resident/collective_action.hpp"
+#include "agents/resident/participation.hpp"
 #include "engine/random.hpp"
 #include "model/compensation.hpp"
 #include "model/governance.hpp"
-#include "model/module.hpp"
 #include <algorithm>
 #include <cmath>
 
 namespace minesim {
+
+std::vector<ParameterBinding> participation_parameter_rows();
 namespace {
 
 bool has_open_dispute(const World& w, std::size_t i) {
@@ -184,6 +186,9 @@ void participate(const World& w, const ParticipationWrites& out, ParticipationSc
 class ParticipationModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "participation"; }
+  [[nodiscard]] std::vector<ParameterBinding> parameter_rows() const override {
+    return participation_parameter_rows(); // parameters.cpp
+  }
   [[nodiscard]] std::vector<StreamId> streams() const override {
     return {streams::participation, streams::reports, streams::petitions};
   }

@@ -1,24 +1,39 @@
 // Compensation (MODEL.md §4.4): negotiations per damage claim under the five compensation
 // models, the payment queue, annuities and dividends, and the payers' yearly generosity.
-#include "model/compensation.hpp"
+// The module binds its phases here; they are in negotiation.cpp, payments.cpp and
+// planning.cpp beside this file.
+#include "model/module.hpp"
 #include "engine/stats.hpp"
 #include "model/finance.hpp"
-#include "model/module.hpp"
+#include "model/modules/compensation/phases.hpp"
 #include "model/tables.hpp"
 
 #include <algorithm>
+#include <memory>
 
 namespace minesim {
+
+std::vector<ParameterBinding> compensation_parameter_rows();
 namespace {
 
 class CompensationModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "compensation"; }
+  [[nodiscard]] std::vector<ParameterBinding> parameter_rows() const override {
+    return compensation_parameter_rows(); // parameters.cpp
+  }
   [[nodiscard]] std::vector<StreamId> streams() const override {
     return {streams::compensation_queue};
   }
-  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
-    return {{Slot::compensation, negotiate}, {Slot::yearly, plan_compensation_year}};
+  [[nodiscard]] std::vector<Phase> phases(const World& world) const override {
+    return {{Slot::compensation,
+             [scratch = std::make_shared<PaymentScratch>(world)](World& w, std::int64_t step) {
+               negotiate(w, CompensationWrites::of(w), *scratch, step);
+             }},
+            {Slot::yearly,
+             [scratch = std::make_shared<GenerosityScratch>(world)](World& w, std::int64_t) {
+               plan_compensation_year(w, CompensationYearWrites::of(w), *scratch);
+             }}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {

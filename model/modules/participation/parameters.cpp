@@ -1,0 +1,51 @@
+// Participation and collective action: the module's parameter rows (scenarios/PARAMETERS.md).
+#include "model/parameter_rows.hpp"
+
+namespace minesim {
+std::vector<ParameterBinding> participation_parameter_rows() {
+  using P = Parameters;
+  using namespace parameter_sources;
+  std::vector<ParameterBinding> t;
+  const auto part = [&](std::string key, double ParticipationParams::*member, double lo, double hi,
+                        std::string unit, std::string meaning, std::string source) {
+    std::string path = "participation.";
+    path += key;
+    t.push_back(field(std::move(path), &P::participation, member, lo, hi,
+                      {std::move(unit), std::move(meaning), std::move(source)}));
+  };
+  const auto act = [&](std::string key, double CollectiveActionParams::*member, double lo,
+                       double hi, std::string unit, std::string meaning) {
+    std::string path = "participation.";
+    path += key;
+    t.push_back(field(std::move(path), &P::collective_action, member, lo, hi,
+                      {std::move(unit), std::move(meaning), "MODEL.md §4.7"}));
+  };
+  // [participation]
+  part("intercept", &ParticipationParams::intercept, -100, 100, "logit",
+       "participation logit: intercept", m47);
+  part("restoration_expectation", &ParticipationParams::restoration_expectation, -100, 100, "logit",
+       "participation logit: weight of R", m47);
+  part("neighbours", &ParticipationParams::neighbours, -100, 100, "logit",
+       "participation logit: weight of the participating share of neighbours", m47);
+  part("cost", &ParticipationParams::cost, -100, 100, "logit", "participation cost", m47);
+  // [policy] supervision measures
+  t.push_back(field(
+      "policy.public_reporting", &P::supervision_policy, &SupervisionPolicy::public_reporting, 0, 1,
+      {"1", "residents can report shirking mines (reports trigger inspections)", "MODEL.md §4.7"}));
+  // [participation] reporting and petitions
+  act("report_probability", &CollectiveActionParams::report_probability, 0, 1, "1/month",
+      "chance a participant reports a shirking mine within the damage radius");
+  act("grievance_level", &CollectiveActionParams::grievance_level, 0, 1, "1",
+      "life satisfaction below which a household is aggrieved");
+  act("spontaneous_petition", &CollectiveActionParams::spontaneous_petition, 0, 1, "1/month",
+      "chance an aggrieved household petitions without its neighbours");
+  act("petition_fatigue", &CollectiveActionParams::petition_fatigue, 0, 1, "1",
+      "continuing chance factor per consecutive petitioning month");
+  act("halt_share", &CollectiveActionParams::halt_share, 0, 1, "1",
+      "petitioning share of affected households that halts a mine next month");
+  act("pressure_decay", &CollectiveActionParams::pressure_decay, 0, 1, "1/month",
+      "share of stability pressure kept each month");
+  return t;
+}
+
+} // namespace minesim
