@@ -1,4 +1,4 @@
-"""Read minesim HDF5 run files and batch folders (the contract is OUTPUT.md).
+"""Read minesim HDF5 run files and batch folders (the contract is docs/output.md).
 
 Scripts in this folder import it directly (``import minesim_io``); it needs only
 Debian's h5py, numpy and pandas. See docs/analysis.md for a walk-through.
@@ -153,7 +153,7 @@ def load_run(path, allow_incomplete=False):
 
 
 # --------------------------------------------------------------------------------------
-# Surveys (/survey/step_NNNN, MODEL.md §4.10)
+# Surveys (/survey/step_NNNN, docs/odd.md §3.13)
 
 #: Scalar statistics of a survey, in report order.
 SURVEY_SCALARS = ["alpha", "kmo", "bartlett_statistic", "bartlett_df", "bartlett_p",

@@ -4,8 +4,7 @@
 One table with a column per survey step: Cronbach's alpha (all items and per construct),
 the KMO measure, Bartlett's sphericity test (statistic, df, p), the standardized path
 coefficients of the chain E -> P -> C -> R -> S, and the indirect effect P -> C -> S with
-its bootstrap percentile interval; next to each, the source study's target (MODEL.md
-§4.10) and whether every survey meets it. Written to OUT.md, or printed without -o.
+its bootstrap percentile interval; next to each, the source study's target (docs/odd.md §3.13) and whether every survey meets it. Written to OUT.md, or printed without -o.
 """
 
 import argparse
@@ -78,8 +77,8 @@ def report(path, survey, attrs):
     if "bootstrap_resamples" in summary.columns:
         details.append(f"{int(first['bootstrap_resamples']):,} bootstrap resamples")
     lines += [", ".join(details) + ". Paths are standardized regression coefficients on "
-              "construct scores (item means); targets are the source study's (MODEL.md "
-              "§4.10).", ""]
+              "construct scores (item means); targets are the source study's (docs/odd.md "
+              "docs/odd.md §3.13).", ""]
 
     header = ["statistic", "target"] + [f"step {s}" for s in steps] + ["met"]
     lines.append("| " + " | ".join(header) + " |")

@@ -1,5 +1,5 @@
 #pragma once
-// Compensation (MODEL.md §4.4, §4.5, §4.7): what other parts of the model use of the
+// Compensation (docs/odd.md §3.7, §3.8, §3.10): what other parts of the model use of the
 // compensation module (model/modules/compensation/): its state's initialisation and first
 // year's plan at world construction, and the villages' negotiation index, which the
 // information module brings up to date for the metrics.

@@ -14,6 +14,7 @@ std::size_t funder_account(const World& w, std::size_t mine, std::size_t funder)
   case funder_enterprise:
     return w.enterprises.cash_account[static_cast<std::size_t>(w.mines.owner[mine])];
   case funder_state: return w.governments.higher_account;
+  case funder_county: return w.governments.account[w.mines.county[mine]];
   default: return w.accounts.social_capital;
   }
 }
@@ -41,7 +42,10 @@ std::vector<std::string> flow_names() {
           "dividends",
           "fines",
           "forfeit",
-          "inspection_cost"};
+          "inspection_cost",
+          "owner_payout",
+          "county_legacy_fund",
+          "restoration_county"};
 }
 
 double active_cost_yuan_per_ha(const World& w) {

@@ -1,5 +1,5 @@
 #pragma once
-// The region's economy (MODEL.md §4.2, §4.3, §4.11): the kinds of money flow through the
+// The region's economy (docs/odd.md §3.5, §3.6, §3.14): the kinds of money flow through the
 // ledger, and what other parts of the model share of restoration finance and jobs. The
 // restoration-finance phases live in model/modules/restoration_finance/, the economy's in
 // model/modules/economy/module.cpp.
@@ -32,6 +32,10 @@ enum Flow : std::size_t {
   flow_fines,                   ///< enterprise cash -> county (detected violations)
   flow_forfeit,                 ///< enterprise deposit -> county (backlog not remedied in time)
   flow_inspection_cost,         ///< county -> outside (inspections)
+  flow_owner_payout,            ///< enterprise cash -> outside: cash above the operating
+                                ///< reserve, paid to the owners at year end (rev. 2)
+  flow_county_legacy_fund,      ///< county budget -> its legacy restoration fund, year end
+  flow_restoration_county,      ///< county legacy restoration fund -> outside (contractors)
   flow_count
 };
 
@@ -46,6 +50,17 @@ void initialise_finance(World& world);
 /// Give the farming households near each active mine its mining jobs, nearest village first.
 /// Called once by initialise_finance (model/modules/economy/module.cpp).
 void assign_mining_jobs(World& world);
+
+/// The operating reserve of enterprise `e` (docs/odd.md §1.2, rev. 2): cash_reserve_months
+/// times its current monthly operating cost, output * quota factor * operating cost per t
+/// over its active mines (halted ones included: a halt is temporary), to the yuan. An
+/// enterprise with no active mine keeps no reserve (model/modules/economy/module.cpp).
+[[nodiscard]] Yuan operating_reserve_yuan(const World& world, std::size_t e);
+
+/// Year end (docs/odd.md §1.2, rev. 2): each enterprise pays its cash above the operating
+/// reserve to its owners outside the region (flow_owner_payout). An overdraft or cash at or
+/// under the reserve pays nothing (model/modules/economy/module.cpp).
+void pay_out_to_owners(const World& world, Ledger& ledger);
 
 /// Current restoration cost per ha of active and closed mines.
 [[nodiscard]] double active_cost_yuan_per_ha(const World& world);

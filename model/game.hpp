@@ -1,5 +1,5 @@
 #pragma once
-// Game mode (MODEL.md §4.9): three large well-mixed populations play the tripartite game of
+// Game mode (docs/odd.md §3.12): three large well-mixed populations play the tripartite game of
 // mine restoration and revise by proportional imitation; the replicator equations are
 // integrated alongside with RK4 for comparison.
 #include "agents/game/tripartite.hpp"

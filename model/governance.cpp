@@ -48,6 +48,15 @@ double detection_rate_estimate(const World& w, std::size_t county) {
   return (detections + 1.0) / (mine_months + 24.0);
 }
 
+double unremedied_probability_estimate(const World& w, std::size_t county) {
+  double detections = 0.0, forfeits = 0.0;
+  for (std::size_t t = 0; t < history_months; ++t) {
+    detections += w.governments.detection_history[t * w.governments.size() + county];
+    forfeits += w.governments.forfeit_history[t * w.governments.size() + county];
+  }
+  return unremedied_probability(w.params.supervision, forfeits, detections);
+}
+
 void initialise_governance(World& w) {
   const std::size_t n = w.households.size();
   w.households.petitioning.assign(n, 0);
@@ -60,10 +69,15 @@ void initialise_governance(World& w) {
   w.governments.fines_this_year.assign(counties, 0.0);
   w.governments.inspections_this_year.assign(counties, 0.0);
   w.governments.report_detection_this_year.assign(counties, 0);
+  w.governments.report_inspections_this_year.assign(counties, 0.0);
+  w.governments.report_fines_this_year.assign(counties, 0.0);
+  w.governments.payoff_strict_yuan.assign(counties, 0.0);
+  w.governments.payoff_lax_yuan.assign(counties, 0.0);
   w.governments.active_rate_last_year.assign(counties, 0.0);
   w.governments.stability_pressure.assign(counties, 0.0);
   w.governments.detection_history.assign(history_months * counties, 0);
   w.governments.shirk_month_history.assign(history_months * counties, 0);
+  w.governments.forfeit_history.assign(history_months * counties, 0);
   w.enterprises.detected_this_year.assign(w.enterprises.size(), 0);
   for (std::size_t county = 0; county < counties; ++county)
     w.governments.active_rate_last_year[county] = county_active_restoration_rate(w, county);

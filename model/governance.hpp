@@ -1,5 +1,5 @@
 #pragma once
-// Governance (MODEL.md §4.7-4.9): reports and petitions, supervision and enforcement, and
+// Governance (docs/odd.md §3.10-3.12): reports and petitions, supervision and enforcement, and
 // the yearly strategy choices of enterprises and local governments.
 #include "model/world.hpp"
 
@@ -26,5 +26,9 @@ void initialise_governance(World& world);
 /// The county's estimate of detections per shirking mine-month over the last 36 months, with
 /// a prior of 1 detection in 24 mine-months.
 [[nodiscard]] double detection_rate_estimate(const World& world, std::size_t county);
+
+/// The county's estimate of P(a detected violation is not remedied in time) over the last 36
+/// months: (forfeits + unremedied_prior) / (detections + 1) (docs/odd.md §3.12, rev. 2).
+[[nodiscard]] double unremedied_probability_estimate(const World& world, std::size_t county);
 
 } // namespace minesim

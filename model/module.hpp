@@ -19,7 +19,7 @@
 
 namespace minesim {
 
-/// The slots of a month (MODEL.md §3), in order. Within a slot, phases run in the order of
+/// The slots of a month (docs/odd.md §1.3), in order. Within a slot, phases run in the order of
 /// their modules in the registry. The yearly slot runs at year ends only; the record slot
 /// prepares what the metrics read, and the metrics are recorded at its end.
 enum class Slot : std::uint8_t {
@@ -47,6 +47,9 @@ inline constexpr std::array<const char*, slot_count> slot_names{
 struct Phase {
   Slot slot;
   std::function<void(World&, std::int64_t step)> run;
+  /// Runs in the spin-up months before step 0 too (docs/odd.md: information, hearings,
+  /// perceptions, influence and participation decisions only). Spin-up steps are negative.
+  bool in_spinup = false;
 };
 
 /// A column updated synchronously: a phase reads the current values through the const world
@@ -63,7 +66,7 @@ private:
   std::vector<T>* next_;
 };
 
-/// A time series a module defines (OUTPUT.md names and units).
+/// A time series a module defines (docs/output.md names and units).
 struct SeriesDef {
   std::string name;
   std::string units;       ///< "1" for dimensionless

@@ -65,12 +65,15 @@ ParameterBinding field(std::string key, Group Parameters::*group, T Group::*memb
 
 /// Where a default comes from: the sections of the model description.
 namespace parameter_sources {
-inline const std::string m21 = "MODEL.md §2.1", m22 = "MODEL.md §2.2", m23 = "MODEL.md §2.3",
-                         m24 = "MODEL.md §2.4", m25 = "MODEL.md §2.5", m26 = "MODEL.md §2.6",
-                         m41 = "MODEL.md §4.1", m42 = "MODEL.md §4.2", m43 = "MODEL.md §4.3",
-                         m44 = "MODEL.md §4.4", m45 = "MODEL.md §4.5", m46 = "MODEL.md §4.6",
-                         m47 = "MODEL.md §4.7", m48 = "MODEL.md §4.8", m49 = "MODEL.md §4.9",
-                         m410 = "MODEL.md §4.10", chosen = "modelling choice (docs/model.md)";
+inline const std::string m21 = "docs/odd.md §1.2", m22 = "docs/odd.md §1.2",
+                         m23 = "docs/odd.md §1.2", m24 = "docs/odd.md §1.2",
+                         m25 = "docs/odd.md §1.2", m26 = "docs/odd.md §1.2",
+                         m41 = "docs/odd.md §3.4", m42 = "docs/odd.md §3.5",
+                         m43 = "docs/odd.md §3.6", m44 = "docs/odd.md §3.7",
+                         m45 = "docs/odd.md §3.8", m46 = "docs/odd.md §3.9",
+                         m47 = "docs/odd.md §3.10", m48 = "docs/odd.md §3.11",
+                         m49 = "docs/odd.md §3.12", m410 = "docs/odd.md §3.13",
+                         m5 = "docs/odd.md §3.2", chosen = "modelling choice (docs/model.md)";
 } // namespace parameter_sources
 
 /// Survey steps as written: "last", or a comma-separated list of steps and "last" (-1).

@@ -51,17 +51,32 @@ std::vector<ParameterBinding> world_parameter_rows() {
 
   // [simulation]
   t.push_back(field("simulation.steps", &P::simulation, &SimulationParams::steps, 1, 12000,
-                    {"month", "months simulated", "MODEL.md §1 (20 years)"}, false));
+                    {"month", "months simulated", "docs/odd.md §1.1 (20 years)"}, false));
   t.push_back(field("simulation.seed", &P::simulation, &SimulationParams::seed, 0,
                     9.007199254740992e15, {"1", "root of every random stream", chosen}, false));
-  t.push_back(field("simulation.snapshot_interval", &P::simulation,
-                    &SimulationParams::snapshot_interval, 1, 12000,
-                    {"month", "months between household panel snapshots", "OUTPUT.md"}, false));
+  t.push_back(
+      field("simulation.snapshot_interval", &P::simulation, &SimulationParams::snapshot_interval, 1,
+            12000, {"month", "months between household panel snapshots", "docs/output.md"}, false));
   t.push_back(field("simulation.panel_size", &P::simulation, &SimulationParams::panel_size, 0, 1e7,
                     {"household", "households in the sampled panel", chosen}, false));
-  t.push_back(field(
-      "simulation.record_events", &P::simulation, &SimulationParams::record_events, 0, 1,
-      {"1", "write the /events tables (one row per negotiation outcome)", "OUTPUT.md"}, false));
+  t.push_back(
+      field("simulation.record_events", &P::simulation, &SimulationParams::record_events, 0, 1,
+            {"1", "write the /events tables (one row per negotiation outcome)", "docs/output.md"},
+            false));
+  t.push_back(field("simulation.spinup_steps", &P::simulation, &SimulationParams::spinup_steps, 0,
+                    1200,
+                    {"month",
+                     "months run before step 0 with information, hearings, perceptions, influence "
+                     "and participation only, so that step 0 is not the start-up transient",
+                     m5},
+                    false));
+  t.push_back(field("simulation.landscape_seed", &P::simulation, &SimulationParams::landscape_seed,
+                    -1, 9.007199254740992e15,
+                    {"1",
+                     "root of the draws that build the region (positions, mines, households' "
+                     "land, size, offsets and thresholds, the network); -1: the run's seed",
+                     m5},
+                    false));
   // [region]
   t.push_back(field("region.side_km", &P::region, &RegionParams::side_km, 0.1, 1e4,
                     {"km", "side of the square region", m21}, false));

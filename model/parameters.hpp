@@ -1,7 +1,7 @@
 #pragma once
 // All parameters of a run, grouped by submodel, and the one table that names, documents,
 // range-checks and binds every scenario key to its field. The defaults are the member
-// initialisers of each group (MODEL.md's values); the table reads them from there.
+// initialisers of each group (docs/odd.md's values); the table reads them from there.
 #include "agents/enterprise/enterprise.hpp"
 #include "agents/game/tripartite.hpp"
 #include "agents/government/government.hpp"
@@ -38,7 +38,15 @@ struct SimulationParams {
   std::int64_t snapshot_interval = 12; ///< months between household panel snapshots
   std::int64_t panel_size = 500;       ///< households in the sampled panel
   bool record_events = true;           ///< write the /events tables
+  std::int64_t spinup_steps = 24;      ///< months run before step 0 (docs/odd.md §1.3)
+  std::int64_t landscape_seed = -1;    ///< root of the region's draws; -1: the run's seed
 };
+
+/// The root of the draws that build the region (positions, mines, households' land, size,
+/// offsets and thresholds, the network): `landscape_seed`, or the run's seed when unset.
+[[nodiscard]] inline std::uint64_t landscape_seed_of(const SimulationParams& s) {
+  return static_cast<std::uint64_t>(s.landscape_seed < 0 ? s.seed : s.landscape_seed);
+}
 
 /// A validated calendar event, typed.
 struct ScheduledEvent {

@@ -14,6 +14,19 @@ std::vector<Phase> collect_phases(const ModuleList& modules, const World& world)
   return phases;
 }
 
+void spin_up(World& w, const std::vector<Phase>& phases, std::int64_t steps) {
+  std::array<std::vector<const Phase*>, slot_count> slots;
+  for (const Phase& phase : phases)
+    if (phase.in_spinup) slots[static_cast<std::size_t>(phase.slot)].push_back(&phase);
+  for (std::int64_t step = -steps; step < 0; ++step) {
+    w.step_now = step;
+    for (const auto& slot : slots)
+      for (const Phase* phase : slot)
+        phase->run(w, step);
+  }
+  w.step_now = 0;
+}
+
 void record_step(World& w, Metrics& metrics, const std::vector<Phase>& phases, std::int64_t step) {
   for (const Phase& phase : phases)
     if (phase.slot == Slot::record) phase.run(w, step);

@@ -29,7 +29,12 @@ Simulation::Simulation(const Parameters& params, ModuleList modules)
       }()),
       metrics_(world_, params.simulation.steps, modules_), schedule_([&] {
         std::vector<Phase> phases = collect_phases(modules_, world_);
-        if (!params.game.tripartite) record_step(world_, metrics_, phases, 0);
+        if (!params.game.tripartite) {
+          const auto start = std::chrono::steady_clock::now();
+          spin_up(world_, phases, params.simulation.spinup_steps);
+          init_seconds_ += seconds_since(start);
+          record_step(world_, metrics_, phases, 0);
+        }
         return make_schedule(world_, metrics_, std::move(phases));
       }()) {
   if (params.game.tripartite)

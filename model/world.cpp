@@ -35,7 +35,7 @@ double distance_km(double x1, double y1, double x2, double y2) {
 void place_villages(World& w) {
   const auto& p = w.params;
   const auto villages = static_cast<std::size_t>(p.region.villages);
-  const auto seed = static_cast<std::uint64_t>(p.simulation.seed);
+  const auto seed = landscape_seed_of(p.simulation); // the region, not behaviour
   auto& v = w.villages;
   v.x_km.resize(villages);
   v.y_km.resize(villages);
@@ -67,7 +67,7 @@ void place_villages(World& w) {
 void place_mines(World& w) {
   const auto& p = w.params;
   const auto mines = static_cast<std::size_t>(p.mines.count);
-  const auto seed = static_cast<std::uint64_t>(p.simulation.seed);
+  const auto seed = landscape_seed_of(p.simulation); // the region, not behaviour
   auto& m = w.mines;
   m.x_km.resize(mines);
   m.y_km.resize(mines);
@@ -139,6 +139,9 @@ void create_households(World& w) {
   const auto& p = w.params;
   const auto& v = w.villages;
   const auto n = static_cast<std::size_t>(p.households.count);
+  // Land, size, offsets and thresholds belong to the landscape; expectations and initial
+  // information to the run (same stream and draw numbers: with landscape_seed unset, one seed).
+  const auto landscape = landscape_seed_of(p.simulation);
   const auto seed = static_cast<std::uint64_t>(p.simulation.seed);
   auto& h = w.households;
   h.village.resize(n);
@@ -177,20 +180,21 @@ void create_households(World& w) {
   const double size_p = (p.households.size_mean_persons - 1.0) / 5.0;
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < n; ++i) {
-    const CounterRng rng(seed, streams::household_attributes, 0, i);
+    const CounterRng land(landscape, streams::household_attributes, 0, i);
+    const CounterRng own(seed, streams::household_attributes, 0, i);
     int persons = 1;
     for (std::uint64_t k = 0; k < 5; ++k)
-      persons += rng.bernoulli(draw_size + k, size_p) ? 1 : 0;
+      persons += land.bernoulli(draw_size + k, size_p) ? 1 : 0;
     h.size_persons[i] = static_cast<std::uint8_t>(persons);
-    h.land_ha[i] = rng.lognormal(draw_land, p.households.land_median_ha, p.households.land_sd_log);
+    h.land_ha[i] = land.lognormal(draw_land, p.households.land_median_ha, p.households.land_sd_log);
     for (std::size_t x = 0; x < latent_count; ++x)
-      h.offset[x][i] = p.perception.offset_sd * rng.normal(draw_offset + x);
-    h.expectation_multiplier[i] = rng.lognormal(draw_expectation, p.households.expectation_median,
+      h.offset[x][i] = p.perception.offset_sd * land.normal(draw_offset + x);
+    h.expectation_multiplier[i] = own.lognormal(draw_expectation, p.households.expectation_median,
                                                 p.households.expectation_sd_log);
     h.informed[i] =
-        rng.uniform(draw_informed, p.households.informed_min, p.households.informed_max);
+        own.uniform(draw_informed, p.households.informed_min, p.households.informed_max);
     h.threshold[i] = std::clamp(p.households.threshold_mean +
-                                    p.households.threshold_sd * rng.normal(draw_threshold),
+                                    p.households.threshold_sd * land.normal(draw_threshold),
                                 0.01, 1.0);
   }
 }
@@ -201,7 +205,8 @@ void assign_initial_damage(World& w) {
   for (std::size_t m = 0; m < w.mines.size(); ++m)
     farmland_ha[m] = w.mines.damaged_ha[m] * p.mines.farmland_damage_share;
   FarmlandDamageScratch scratch(w);
-  assign_farmland_damage(w, farmland_ha, FarmlandDamageWrites::of(w), scratch);
+  // The claims' clocks do not exist yet: initialise_compensation dates the initial damage.
+  assign_farmland_damage(w, farmland_ha, FarmlandDamageWrites::of(w), scratch, 0);
   // Part of the damage before the start was already compensated, at the official value.
   auto& h = w.households;
   const double uncompensated = p.mines.initial_uncompensated_share;
@@ -248,7 +253,7 @@ World make_world(const Parameters& params) {
   assign_initial_damage(w);
   w.network = build_social_network(
       params.network, VillageLayout{w.villages.first_household, w.villages.x_km, w.villages.y_km},
-      static_cast<std::uint64_t>(params.simulation.seed));
+      landscape_seed_of(params.simulation));
   initialise_finance(w);
   initialise_compensation(w);
   initialise_governance(w);
@@ -266,8 +271,8 @@ World make_world(const Parameters& params) {
 }
 
 FarmlandDamageWrites FarmlandDamageWrites::of(World& w) {
-  return {w.claims.physical_ha, w.claims.uncompensated_ha, w.claims.total_ha,
-          w.households.damaged_land_ha, w.households.official_value_yuan};
+  return {w.claims.physical_ha,   w.claims.uncompensated_ha,    w.claims.total_ha,
+          w.claims.damaged_since, w.households.damaged_land_ha, w.households.official_value_yuan};
 }
 
 FarmlandDamageScratch::FarmlandDamageScratch(const World& w)
@@ -275,7 +280,8 @@ FarmlandDamageScratch::FarmlandDamageScratch(const World& w)
       parts_per_thread(static_cast<std::size_t>(omp_get_max_threads()) * w.mines.size()) {}
 
 void assign_farmland_damage(const World& w, std::span<const double> new_farmland_ha,
-                            const FarmlandDamageWrites& out, FarmlandDamageScratch& scratch) {
+                            const FarmlandDamageWrites& out, FarmlandDamageScratch& scratch,
+                            std::int64_t step) {
   const auto& h = w.households;
   const auto& v = w.villages;
   const std::size_t mines = w.mines.size();
@@ -319,9 +325,13 @@ void assign_farmland_damage(const World& w, std::span<const double> new_farmland
       const double added = cap_at_undamaged(undamaged, std::span<double>(parts, count));
       if (added <= 0.0) continue;
       for (std::uint32_t k = 0; k < count; ++k) {
-        out.physical_ha[h.claim_first[i] + k] += parts[k];
-        out.uncompensated_ha[h.claim_first[i] + k] += parts[k];
-        if (!out.total_ha.empty()) out.total_ha[h.claim_first[i] + k] += parts[k];
+        const std::size_t c = h.claim_first[i] + k;
+        // A claim owed nothing so far starts its damage clock (docs/odd.md §3.7, rev. 2).
+        if (!out.damaged_since.empty() && parts[k] > 0.0 && out.uncompensated_ha[c] <= 1e-9)
+          out.damaged_since[c] = static_cast<std::int32_t>(step);
+        out.physical_ha[c] += parts[k];
+        out.uncompensated_ha[c] += parts[k];
+        if (!out.total_ha.empty()) out.total_ha[c] += parts[k];
       }
       out.damaged_land_ha[i] += added;
       out.official_value_yuan[i] += added * w.official_value_yuan_per_ha;
@@ -346,7 +356,7 @@ void update_incomes(const World& w, const IncomeWrites& out, IncomeScratch& scra
   const std::size_t slot = static_cast<std::size_t>(step % 12) * n;
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < n; ++i) {
-    // Compensation counts as income spread over its period (MODEL.md §4.2).
+    // Compensation counts as income spread over its period (docs/odd.md §3.5).
     const double income =
         household_income_yuan(e, h.land_ha[i], h.damaged_land_ha[i], h.sector[i], h.size_persons[i],
                               h.received_yuan[i] / period_years);

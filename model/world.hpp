@@ -114,6 +114,8 @@ struct FarmlandDamageWrites {
   std::span<double> physical_ha;         ///< per claim: damaged farmland
   std::span<double> uncompensated_ha;    ///< per claim: damaged farmland not yet compensated
   std::span<double> total_ha;            ///< per claim: all farmland ever damaged; may be empty
+  std::span<std::int32_t> damaged_since; ///< per claim: step its oldest uncompensated damage
+                                         ///< arose, set when it had none; may be empty
   std::span<double> damaged_land_ha;     ///< per household
   std::span<double> official_value_yuan; ///< per household: official value of all damage
 
@@ -130,9 +132,11 @@ struct FarmlandDamageScratch {
 };
 
 /// Spread `new_farmland_ha[m]` of new farmland damage per mine over the households of
-/// villages affected by m, in proportion to exposure times undamaged land (MODEL.md §2.3).
+/// villages affected by m, in proportion to exposure times undamaged land (docs/odd.md §1.2).
+/// A claim that had no uncompensated damage starts its damage clock at `step`.
 void assign_farmland_damage(const World& world, std::span<const double> new_farmland_ha,
-                            const FarmlandDamageWrites& out, FarmlandDamageScratch& scratch);
+                            const FarmlandDamageWrites& out, FarmlandDamageScratch& scratch,
+                            std::int64_t step);
 
 /// What recomputing incomes writes.
 struct IncomeWrites {

@@ -1,5 +1,5 @@
 #pragma once
-// Enterprises (mining right holders, MODEL.md §2.4): they own the active mines, sell ore,
+// Enterprises (mining right holders, docs/odd.md §1.2): they own the active mines, sell ore,
 // pay wages and restore their mines from their restoration deposit and cash.
 #include <cstdint>
 #include <vector>
@@ -12,13 +12,16 @@ struct EnterpriseParams {
   double price_yuan_per_t = 600.0;          ///< ore price
   double operating_cost_yuan_per_t = 480.0; ///< operating cost (a 20% margin at the price)
   double initial_cash_months = 6.0;         ///< starting cash, in months of revenue
-  double deposit_years = 2.0;               ///< restoration deposit, in years of planned cost
-  double backlog_share_per_year = 0.2;      ///< share of the backlog a complier restores a year
-  double shirk_effort = 0.1;                ///< share of the complier's restoration a shirker does
-  double initial_compliance_share = 0.5;    ///< chance that an enterprise starts complying
-  bool restoration_duty = true;             ///< false: no legal duty, every enterprise shirks
-  double initial_credit_score = 80.0;       ///< rating A >= 85, B >= 70, C >= 50, else D
-  double overdraft_rate_A = 0.04;           ///< yearly interest on overdrafts by rating
+  /// (rev. 2) At each year end, cash above this many months of the enterprise's current
+  /// operating cost is paid out to its owners outside the region.
+  double cash_reserve_months = 3.0;
+  double deposit_years = 2.0;            ///< restoration deposit, in years of planned cost
+  double backlog_share_per_year = 0.2;   ///< share of the backlog a complier restores a year
+  double shirk_effort = 0.1;             ///< share of the complier's restoration a shirker does
+  double initial_compliance_share = 0.5; ///< chance that an enterprise starts complying
+  bool restoration_duty = true;          ///< false: no legal duty, every enterprise shirks
+  double initial_credit_score = 80.0;    ///< rating A >= 85, B >= 70, C >= 50, else D
+  double overdraft_rate_A = 0.04;        ///< yearly interest on overdrafts by rating
   double overdraft_rate_B = 0.05;
   double overdraft_rate_C = 0.07;
   double overdraft_rate_D = 0.10;

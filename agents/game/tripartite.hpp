@@ -1,5 +1,5 @@
 #pragma once
-// The canonical tripartite evolutionary game of mine restoration (MODEL.md §4.9, game mode):
+// The canonical tripartite evolutionary game of mine restoration (docs/odd.md §3.12, game mode):
 // enterprises (x: share restoring), local governments (y: share strict) and residents (z:
 // share monitoring), their payoff differences and the replicator equations.
 #include <array>
@@ -7,7 +7,7 @@
 
 namespace minesim {
 
-/// [game] parameters. The defaults are the convergent parameter set of MODEL.md §4.9.
+/// [game] parameters. The defaults are the convergent parameter set of docs/odd.md §3.12.
 struct GameParams {
   bool tripartite = false;             ///< game mode: run the game instead of the region model
   std::int64_t population = 10000;     ///< members of each population

@@ -26,8 +26,9 @@ double shirk_cost_yuan_per_10kt(const SupervisionParams& p, const ShirkCost& c, 
                                 double detections_per_month) {
   if (c.output_10kt_per_month <= 0.0) return shirk_effort * c.restoration_yuan_per_10kt;
   const double penalty_per_month =
-      detections_per_month * (fine_yuan(p, 12.0 * c.avoided_yuan_per_month) + c.deposit_yuan +
-                              c.quota_loss_yuan_per_year + p.reputation_loss_yuan);
+      detections_per_month *
+      (fine_yuan(p, 12.0 * c.avoided_yuan_per_month) + c.expected_forfeit_yuan +
+       c.quota_loss_yuan_per_year + p.reputation_loss_yuan);
   return shirk_effort * c.restoration_yuan_per_10kt + penalty_per_month / c.output_10kt_per_month;
 }
 
@@ -35,14 +36,33 @@ double comply_probability(const SupervisionParams& p, double cost_comply, double
   return logistic((cost_shirk - cost_comply) / p.kappa_enterprise_yuan_per_10kt);
 }
 
-double strict_advantage_yuan(const SupervisionParams& p, const CountyOutlook& o) {
-  double advantage =
-      o.extra_inspections_per_year * (o.fines_per_inspection_yuan - p.inspection_cost_yuan);
-  if (o.restoration_rate_rose) advantage += p.performance_reward_yuan;
-  if (o.report_found_violation) advantage += p.exposure_penalty_yuan;
+double unremedied_probability(const SupervisionParams& p, double forfeits, double detections) {
+  return (forfeits + p.unremedied_prior) / (detections + 1.0);
+}
+
+CountyPayoffs county_payoffs(const SupervisionParams& p, const CountyYear& y) {
+  const double played =
+      y.played_strict ? y.strict_inspections_per_month : y.lax_inspections_per_month;
+  const double other =
+      y.played_strict ? y.lax_inspections_per_month : y.strict_inspections_per_month;
+  const double routine = y.inspections - y.report_inspections;
+  const double routine_fines = y.fines_yuan - y.report_fines_yuan;
+  // Routine inspections at the other effort: those made, scaled by the ratio of efforts (a
+  // year of the other effort's budget when this one made none by construction).
+  const double routine_other = played > 0.0 ? routine * other / played : 12.0 * other;
+  const double fine_per_routine = routine > 0.0         ? routine_fines / routine
+                                  : y.inspections > 0.0 ? y.fines_yuan / y.inspections
+                                                        : 0.0;
+  const double played_yuan = y.fines_yuan - p.inspection_cost_yuan * y.inspections;
+  const double other_yuan = y.report_fines_yuan + routine_other * fine_per_routine -
+                            p.inspection_cost_yuan * (y.report_inspections + routine_other);
+  CountyPayoffs out{y.played_strict ? played_yuan : other_yuan,
+                    y.played_strict ? other_yuan : played_yuan};
+  if (y.restoration_rate_rose) out.strict_yuan += p.performance_reward_yuan;
+  if (y.report_found_violation) out.lax_yuan -= p.exposure_penalty_yuan;
   // Unrest costs a lax county: strict supervision answers residents' grievances.
-  advantage += p.stability_cost_yuan_per_petition_month * o.stability_pressure;
-  return advantage;
+  out.lax_yuan -= p.stability_cost_yuan_per_petition_month * y.stability_pressure;
+  return out;
 }
 
 double strict_probability(const SupervisionParams& p, double advantage_yuan) {

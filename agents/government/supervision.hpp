@@ -1,6 +1,6 @@
 #pragma once
-// Supervision and enforcement (MODEL.md §4.8) and the yearly strategy choices of enterprises
-// and local governments (§4.9). Pure functions.
+// Supervision and enforcement (docs/odd.md §3.11) and the yearly strategy choices of enterprises
+// and local governments (docs/odd.md §3.12). Pure functions.
 #include <cstdint>
 
 namespace minesim {
@@ -28,6 +28,8 @@ struct SupervisionParams {
   double kappa_enterprise_yuan_per_10kt = 5000.0; ///< logit scale of the enterprise's choice
   double exploration = 0.02; ///< chance of a random strategy instead of the logit choice
   double reputation_loss_yuan = 500000.0; ///< an enterprise's loss per detected violation
+  /// (rev. 2) Prior P(a detected violation is not remedied in time), one pseudo-observation.
+  double unremedied_prior = 0.2;
 };
 
 /// [policy] supervision measures.
@@ -53,30 +55,63 @@ struct SupervisionPolicy {
 
 /// Expected cost of shirking per 10 kt produced, as an enterprise reckons it for the coming
 /// year: shirk restoration plus, at `detections_per_month` (its estimate), the fine on a
-/// year's avoided cost, the forfeited deposit, a year of quota cut and the reputation loss.
+/// year's avoided cost, the expected forfeit, a year of quota cut and the reputation loss.
 struct ShirkCost {
   double restoration_yuan_per_10kt; ///< comply restoration cost per 10 kt
   double avoided_yuan_per_month;    ///< restoration a shirker avoids a month
   double output_10kt_per_month;
-  double deposit_yuan;
+  /// Deposit lost per detection: P(not remedied within the remedy months) * deposit
+  /// (docs/odd.md §3.12, rev. 2; see expected_forfeit_yuan).
+  double expected_forfeit_yuan;
   double quota_loss_yuan_per_year; ///< lost profit of a year with the cut after a detection
 };
 [[nodiscard]] double shirk_cost_yuan_per_10kt(const SupervisionParams& p, const ShirkCost& c,
                                               double shirk_effort, double detections_per_month);
 
+/// P(a detected violation is not remedied within the remedy months), as estimated from a
+/// county's last 3 years: (forfeits + prior) / (detections + 1), the prior counting as one
+/// pseudo-observation (docs/odd.md §3.12, rev. 2).
+[[nodiscard]] double unremedied_probability(const SupervisionParams& p, double forfeits,
+                                            double detections);
+
+/// The deposit an enterprise expects to lose per detection: unremedied_probability * deposit.
+[[nodiscard]] inline double expected_forfeit_yuan(double unremedied_probability,
+                                                  double deposit_yuan) {
+  return unremedied_probability * deposit_yuan;
+}
+
 /// Logit choice: probability of complying given the cost difference per 10 kt.
 [[nodiscard]] double comply_probability(const SupervisionParams& p, double cost_comply,
                                         double cost_shirk);
 
-/// Payoff of supervising strictly rather than laxly for a county over the coming year.
-struct CountyOutlook {
-  double extra_inspections_per_year; ///< strict minus lax
-  double fines_per_inspection_yuan;  ///< observed last year (0 if none)
-  bool restoration_rate_rose;        ///< the county's active restoration rate rose last year
-  bool report_found_violation;       ///< a report-triggered inspection detected one last year
-  double stability_pressure;         ///< petition-months
+/// What a county saw in the year that ends, under the strategy it played.
+struct CountyYear {
+  bool played_strict;                  ///< the strategy played this year
+  double strict_inspections_per_month; ///< routine inspections at strict effort
+  double lax_inspections_per_month;    ///< ... at lax effort
+  double inspections;                  ///< made this year, report-triggered included
+  double report_inspections;           ///< of those, triggered by residents' reports
+  double fines_yuan;                   ///< collected this year
+  double report_fines_yuan;            ///< of those, from report-triggered inspections
+  bool restoration_rate_rose;          ///< the county's active restoration rate rose
+  bool report_found_violation;         ///< a report-triggered inspection detected one
+  double stability_pressure;           ///< petition-months at the year end
 };
-[[nodiscard]] double strict_advantage_yuan(const SupervisionParams& p, const CountyOutlook& o);
+
+/// The year's payoffs of strict and of lax supervision (docs/odd.md §3.12, rev. 2). The strategy
+/// played is credited what happened: fines collected minus inspection costs, plus the
+/// performance reward (strict, rate rose) or minus the exposure penalty (lax, a report found
+/// a violation) and the stability cost (lax: strict supervision answers grievances). The
+/// other is the county's estimate from the same year: report-triggered inspections and their
+/// fines as they were (reports do not depend on effort); routine inspections scaled by the
+/// ratio of the efforts, each earning the fine per routine inspection seen this year (the
+/// fine per inspection of any kind when no routine one was made); the same year's rate rise,
+/// reports and pressure for the reward, penalty and stability terms.
+struct CountyPayoffs {
+  double strict_yuan;
+  double lax_yuan;
+};
+[[nodiscard]] CountyPayoffs county_payoffs(const SupervisionParams& p, const CountyYear& y);
 
 /// Probability of choosing strict supervision: logistic(advantage / kappa).
 [[nodiscard]] double strict_probability(const SupervisionParams& p, double advantage_yuan);

@@ -1,5 +1,5 @@
 #pragma once
-// Damage from mining (MODEL.md §2.2, §2.3): pure functions.
+// Damage from mining (docs/odd.md §1.2): pure functions.
 #include <span>
 
 namespace minesim {

@@ -1,5 +1,5 @@
 #pragma once
-// Mines (MODEL.md §2.2): status, production and the area stocks of damaged land.
+// Mines (docs/odd.md §1.2): status, production and the area stocks of damaged land.
 #include <cstdint>
 #include <vector>
 
@@ -34,7 +34,10 @@ struct MineStore {
   std::vector<std::int64_t> closure_step; ///< step at which an active mine closes
   std::vector<std::int32_t> owner;        ///< enterprise id, -1 for legacy mines
   std::vector<std::uint8_t> county;
-  std::vector<std::uint8_t> halted;          ///< halted this month (by petitions last month)
+  std::vector<std::uint8_t> halted;          ///< halted this month (its claimants petitioned)
+  std::vector<std::int32_t> halt_run_months; ///< consecutive months its claimants petitioned
+                                             ///< at the halt share (docs/odd.md §3.10)
+  std::vector<std::int32_t> halt_remaining;  ///< months of the halt still to run after this one
   std::vector<double> quota_factor;          ///< output allowed by the owner's credit rating
   std::vector<std::uint8_t> reported;        ///< a report this month asks for an inspection
   std::vector<double> avoided_yuan;          ///< restoration cost avoided since the last detection

@@ -1,5 +1,5 @@
 #pragma once
-// Restoration (MODEL.md §2.2, §4.2, §4.3): how much a mine's owner restores, what it costs,
+// Restoration (docs/odd.md §1.2, §3.5, §3.6): how much a mine's owner restores, what it costs,
 // and how restoring cohorts establish. Pure functions.
 #include <cstdint>
 
@@ -22,6 +22,7 @@ enum Funder : std::size_t {
   funder_enterprise = 0,
   funder_state = 1,
   funder_social = 2,
+  funder_county = 3, ///< a county co-funding legacy restoration in its own strip (rev. 2)
   funder_count
 };
 

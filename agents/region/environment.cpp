@@ -12,7 +12,9 @@ VillageEnvironment village_environment(const EnvironmentParams& params,
   double vegetation_loss = 0.0;
   for (std::size_t m = 0; m < exposure.size(); ++m) {
     const bool active = mines.status[m] == MineStatus::active;
-    const double status_factor = active ? 1.0 : params.closed_emission_share;
+    // A halted active mine emits as a closed one (rev. 2) but keeps drawing groundwater.
+    const bool emitting = active && mines.halted[m] == 0;
+    const double status_factor = emitting ? 1.0 : params.closed_emission_share;
     air += exposure[m] * params.air_emission * status_factor;
     water += exposure[m] * params.water_emission * status_factor;
     if (active) drawdown += exposure[m] * params.drawdown_per_exposure;

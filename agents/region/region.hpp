@@ -1,6 +1,7 @@
 #pragma once
-// The region: a square holding villages and mines (MODEL.md §2.1). Villages are stored as
+// The region: a square holding villages and mines (docs/odd.md §1.2). Villages are stored as
 // columns; each village's households are a contiguous id range.
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -26,6 +27,15 @@ struct RegionParams {
   return static_cast<std::uint8_t>(k);
 }
 
+/// Whether village `village` holds its hearing at `step` (docs/odd.md §3.8, rev. 2): hearings
+/// are staggered by village, at steps where (step + village) % interval == 0. The modulo is
+/// non-negative, so spin-up steps (negative) follow the same calendar.
+[[nodiscard]] inline bool holds_hearing(std::int64_t step, std::size_t village,
+                                        std::int64_t interval) {
+  const std::int64_t r = (step + static_cast<std::int64_t>(village)) % interval;
+  return (r + interval) % interval == 0;
+}
+
 /// Villages as columns. Exposure is dense [village][mine]; the affected mines of each
 /// village (within the damage radius) are a CSR list, in mine-id order.
 struct VillageStore {
@@ -37,11 +47,12 @@ struct VillageStore {
   std::vector<std::uint32_t> affected_offsets; ///< size villages + 1
   std::vector<std::uint32_t> affected_mine;    ///< mine ids, ascending within a village
 
-  // Environment (MODEL.md §4.1), recomputed each step.
+  // Environment (docs/odd.md §3.4), recomputed each step.
   std::vector<double> air_quality, water_quality, vegetation;
-  std::vector<double> mining_intensity;   ///< sum over active mines of e * output / 100 kt
-  std::vector<double> median_income_yuan; ///< median household income, this step
-  std::vector<double> negotiation_index;  ///< negotiation index NI (MODEL.md §4.5)
+  std::vector<double> mining_intensity;     ///< sum over active mines of e * output / 100 kt
+  std::vector<double> median_income_yuan;   ///< median household income, this step
+  std::vector<double> negotiation_index;    ///< negotiation index NI (docs/odd.md §3.8)
+  std::vector<std::uint16_t> hearings_held; ///< bit k: the village held a hearing k months ago
 
   [[nodiscard]] std::size_t size() const { return x_km.size(); }
   [[nodiscard]] std::size_t households(std::size_t v) const {

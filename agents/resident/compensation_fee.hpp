@@ -1,5 +1,5 @@
 #pragma once
-// The official compensation standard (MODEL.md §4.4): ecosystem service value (ESV) lost,
+// The official compensation standard (docs/odd.md §3.7): ecosystem service value (ESV) lost,
 // by the equivalent-factor method, paid yearly for T years or as its present value.
 
 namespace minesim {

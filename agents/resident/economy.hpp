@@ -1,5 +1,5 @@
 #pragma once
-// Household economy (MODEL.md §4.2): jobs and income.
+// Household economy (docs/odd.md §3.5): jobs and income.
 #include "agents/resident/household.hpp"
 
 namespace minesim {

@@ -1,5 +1,5 @@
 #pragma once
-// Households (residents, MODEL.md §2.3) as structure-of-arrays columns. Ids are ordered by
+// Households (residents, docs/odd.md §1.2) as structure-of-arrays columns. Ids are ordered by
 // village: the households of village v are [first_household[v], first_household[v+1]).
 #include <array>
 #include <cstdint>
@@ -13,7 +13,7 @@ namespace minesim {
 
 enum class Sector : std::uint8_t { agriculture = 0, mining = 1, green = 2, unemployed = 3 };
 
-/// The five latent perceptions of the structural model (MODEL.md §4.6).
+/// The five latent perceptions of the structural model (docs/odd.md §3.9).
 enum Latent : std::size_t { latent_E = 0, latent_P, latent_C, latent_R, latent_S, latent_count };
 inline constexpr std::array<const char*, latent_count> latent_names{"E", "P", "C", "R", "S"};
 

@@ -1,5 +1,5 @@
 #pragma once
-// Social influence over the network (MODEL.md §4.6): one synchronous step of DeGroot
+// Social influence over the network (docs/odd.md §3.9): one synchronous step of DeGroot
 // averaging or of the Hegselmann-Krause bounded-confidence rule.
 #include "agents/resident/household.hpp"
 #include "engine/csr.hpp"

@@ -21,10 +21,13 @@ ModelTerms model_terms(CompensationModel model) {
 }
 
 double offer_yuan(double official_yuan, double generosity, std::int64_t round,
-                  double payer_concession, double willingness_cap) {
-  const double offer =
-      official_yuan * generosity * (1.0 + payer_concession * static_cast<double>(round));
-  return std::min(offer, willingness_cap * official_yuan);
+                  std::int64_t last_round, double payer_reluctance, double willingness_cap) {
+  const double g = std::min(generosity, willingness_cap);
+  const double progress =
+      last_round > 0
+          ? std::clamp(static_cast<double>(round) / static_cast<double>(last_round), 0.0, 1.0)
+          : 1.0;
+  return official_yuan * (g + (willingness_cap - g) * std::pow(progress, payer_reluctance));
 }
 
 double effective_informed(double informed, double trust_gain) {

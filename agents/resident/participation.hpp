@@ -1,5 +1,5 @@
 #pragma once
-// Public participation and information (MODEL.md §4.5, §4.7): who takes part this month,
+// Public participation and information (docs/odd.md §3.8, §3.10): who takes part this month,
 // hearings, information diffusion over the network and forgetting. Pure functions.
 #include <algorithm>
 #include <cstdint>

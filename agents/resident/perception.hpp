@@ -1,5 +1,5 @@
 #pragma once
-// The structural model of perceptions and satisfaction (MODEL.md §4.6): targets of the five
+// The structural model of perceptions and satisfaction (docs/odd.md §3.9): targets of the five
 // latents as pure functions of a household's situation.
 #include "agents/resident/household.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// The virtual survey (MODEL.md §4.10): at chosen steps a sample of households answers
+// The virtual survey (docs/odd.md §3.13): at chosen steps a sample of households answers
 // Likert items generated from their latent perceptions, and the survey is analysed as the
 // source analysed its 2,032 questionnaires (reliability, sampling adequacy, sphericity, the
 // structural paths and a bootstrap interval of the indirect effect P -> C -> S).
@@ -24,7 +24,8 @@ struct SurveyParams {
   std::vector<std::int64_t> steps;
   std::int64_t sample_size = 2032;      ///< households asked (all when fewer exist)
   std::int64_t items_per_construct = 4; ///< Likert items per latent
-  double loading = 0.9; ///< weight of the latent in an answer (MODEL.md: 0.8; see the dictionary)
+  double loading =
+      0.9; ///< weight of the latent in an answer (docs/odd.md: 0.8; see the dictionary)
   std::int64_t bootstrap_resamples = 1000; ///< for the interval of the indirect effect
   double interval_level = 0.95;            ///< coverage of that percentile interval
 };

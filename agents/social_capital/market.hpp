@@ -1,5 +1,5 @@
 #pragma once
-// Market instruments and social capital (MODEL.md §4.3): the carbon market, public-private
+// Market instruments and social capital (docs/odd.md §3.6): the carbon market, public-private
 // partnerships (PPP) for legacy restoration and restoration income bonds.
 #include <cstdint>
 

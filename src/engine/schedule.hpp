@@ -37,7 +37,7 @@ private:
   std::vector<Entry> phases_;
 };
 
-/// Yearly cadence: steps where step % 12 == 0 (MODEL.md: "a year" is 12 steps).
+/// Yearly cadence: steps where step % 12 == 0 (docs/odd.md: "a year" is 12 steps).
 [[nodiscard]] inline bool is_year_end(std::int64_t step) {
   return step > 0 && step % 12 == 0;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Psychometric and regression statistics of a questionnaire (MODEL.md §4.10), as pure
+// Psychometric and regression statistics of a questionnaire (docs/odd.md §3.13), as pure
 // functions of a respondents x items matrix. They know nothing of households or of the
 // model: the virtual survey (agents/resident/survey.hpp) feeds them.
 //

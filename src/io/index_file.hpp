@@ -1,5 +1,5 @@
 #pragma once
-// The HDF5 side of batches (OUTPUT.md, "Batch folder"): reading a run file's status and final
+// The HDF5 side of batches (docs/output.md, "Batch folder"): reading a run file's status and final
 // values, and writing and reading a batch's index.h5. Like run_file.cpp, the implementation
 // is one of the few places that include H5Cpp.h; nothing HDF5 leaks through this header.
 //
@@ -63,7 +63,7 @@ struct IndexContents {
   std::vector<std::pair<std::string, std::int64_t>> batch_integers; ///< /batch int64 attributes
 };
 
-/// Schema version of index.h5; bump on any rename or removal (see OUTPUT.md).
+/// Schema version of index.h5; bump on any rename or removal (see docs/output.md).
 inline constexpr std::int64_t index_schema_version = 1;
 
 /// Write `contents` to `path` under a temporary name, renamed over `path` when complete.

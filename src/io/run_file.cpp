@@ -1,4 +1,4 @@
-// Writer of the HDF5 run file (OUTPUT.md). The only translation unit that includes H5Cpp.h,
+// Writer of the HDF5 run file (docs/output.md). The only translation unit that includes H5Cpp.h,
 // so HDF5 types never leak into the rest of the project.
 //
 // Type choices a reader can rely on:

@@ -1,5 +1,5 @@
 #pragma once
-// The HDF5 run file of ../OUTPUT.md. This is the only place that includes H5Cpp.h. The file
+// The HDF5 run file of docs/output.md. This is the only place that includes H5Cpp.h. The file
 // is written under a temporary name and renamed when complete; `status = "complete"` is the
 // last attribute written.
 #include "engine/record.hpp"
@@ -9,7 +9,7 @@
 
 namespace minesim {
 
-/// Schema version of the run file; bump on any rename or removal (see OUTPUT.md).
+/// Schema version of the run file; bump on any rename or removal (see docs/output.md).
 inline constexpr std::int64_t run_schema_version = 1;
 
 /// Write `record` to `path`: to "<path>.partial" first, renamed over `path` when complete.

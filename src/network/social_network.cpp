@@ -1,4 +1,4 @@
-// The households' social network (MODEL.md §2.6). The only file in the project that
+// The households' social network (docs/odd.md §1.2). The only file in the project that
 // includes Boost.Graph: the generators and the CSR construction live here, and what leaves
 // this file is the plain `Csr` the engine iterates over.
 //

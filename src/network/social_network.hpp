@@ -18,7 +18,7 @@ inline constexpr StreamId network_kinship = numbered_stream(7, "network_kinship"
 inline constexpr StreamId network_inter_village = numbered_stream(8, "network_inter_village");
 } // namespace streams
 
-/// Parameters of the network generator (MODEL.md §2.6).
+/// Parameters of the network generator (docs/odd.md §1.2).
 struct NetworkParams {
   std::int64_t small_world_degree = 12; ///< Watts-Strogatz k within a village (even)
   double rewiring = 0.08;               ///< Watts-Strogatz rewiring probability

@@ -2,7 +2,7 @@
 // parameter table, validate the calendar, apply --set overrides. Every problem becomes one
 // InputError naming file, line and key; nothing here prints or exits.
 //
-// Inheritance rules (the scenario format of MODEL.md §5):
+// Inheritance rules (the scenario format of docs/odd.md §3.2):
 //   * `extends = "base.toml"` (top level, path relative to the including file's folder)
 //     loads the base first; every key the child sets replaces the base's value, key by key.
 //   * The calendar is the exception: when a child has `calendar.events` at all, its list

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# The metrics of OUTPUT.md that this version computes.
+# The metrics of docs/output.md that this version computes.
 required=(damaged_ha restoring_ha restored_ha cumulative_damaged_ha restoration_rate
           restoration_rate_legacy restoration_rate_active E_mean P_mean C_mean R_mean S_mean
           S_p10 S_p50 S_p90 income_mean_yuan income_gini informed_mean

@@ -116,7 +116,7 @@ def _attrs(obj, units, description):
 
 
 def likert(latents, rng, loading=0.8, per=4):
-    """Likert answers as MODEL.md §4.10 generates them (numpy, independent of the C++)."""
+    """Likert answers as docs/odd.md §3.13 generates them (numpy, independent of the C++)."""
     n = latents.shape[0]
     columns = [1 + np.round(4 * np.clip(loading * latents[:, [c]]
                                         + (1 - loading) * rng.random((n, per)), 0, 1))

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent numpy reference of the survey statistics (MODEL.md §4.10), to check what the
+"""Independent numpy reference of the survey statistics (docs/odd.md §3.13), to check what the
 C++ survey writes under /survey/step_NNNN.
 
     survey_reference.py RUN.h5     recompute every survey from its stored items and

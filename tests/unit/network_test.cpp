@@ -1,4 +1,4 @@
-// Unit tests of the social network generator (src/network/social_network.*, MODEL.md §2.6).
+// Unit tests of the social network generator (src/network/social_network.*, docs/odd.md §1.2).
 // Tolerances are derived from the parameters in the comments next to them.
 #include "network/social_network.hpp"
 

@@ -1,4 +1,4 @@
-// Game mode against the replicator equations (MODEL.md §4.9): proportional imitation in
+// Game mode against the replicator equations (docs/odd.md §3.12): proportional imitation in
 // large populations follows dx/dt = x(1-x) dE etc. with t = steps * revision_rate /
 // delta_max; tolerances come from the binomial standard error of a share, 0.5 / sqrt(N).
 #include "model/simulation.hpp"

@@ -17,10 +17,11 @@ namespace minesim::validation {
 
 /// Per time series, one value per replicate.
 struct Arm {
-  std::map<std::string, std::vector<double>> final_value;    ///< at the last step
-  std::map<std::string, std::vector<double>> year5_value;    ///< at step 60
-  std::map<std::string, std::vector<double>> run_mean;       ///< mean over all steps
-  std::map<std::string, std::vector<double>> first_year_sum; ///< steps 0 to 12
+  std::map<std::string, std::vector<double>> final_value;         ///< at the last step
+  std::map<std::string, std::vector<double>> year5_value;         ///< at step 60
+  std::map<std::string, std::vector<double>> run_mean;            ///< mean over all steps
+  std::map<std::string, std::vector<double>> first_year_sum;      ///< steps 0 to 12
+  std::map<std::string, std::vector<std::vector<double>>> series; ///< every step
 };
 
 /// Run `scenarios/<scenario>` with `overrides` for seeds first_seed .. first_seed + n - 1.
@@ -43,6 +44,7 @@ inline Arm run_arm(const std::string& scenario, std::vector<std::string> overrid
       arm.year5_value[t.name].push_back(v.size() > 60 ? v[60] : v.back());
       arm.run_mean[t.name].push_back(std::accumulate(v.begin(), v.end(), 0.0) /
                                      static_cast<double>(v.size()));
+      arm.series[t.name].push_back(v);
       arm.first_year_sum[t.name].push_back(std::accumulate(
           v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(13, v.size())),
           0.0));

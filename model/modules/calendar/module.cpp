@@ -1,4 +1,4 @@
-// The calendar (MODEL.md §3, phase 1): the scenario's scheduled events, applied at the start
+// The calendar (docs/odd.md §1.3, phase 1): the scenario's scheduled events, applied at the start
 // of their step in file order.
 #include "model/module.hpp"
 

@@ -1,4 +1,4 @@
-// Compensation (MODEL.md §4.4): negotiations per damage claim under the five compensation
+// Compensation (docs/odd.md §3.7): negotiations per damage claim under the five compensation
 // models, the payment queue, annuities and dividends, and the payers' yearly generosity.
 // The module binds its phases here; they are in negotiation.cpp, payments.cpp and
 // planning.cpp beside this file.
@@ -16,6 +16,9 @@ namespace minesim {
 std::vector<ParameterBinding> compensation_parameter_rows();
 namespace {
 
+/// Damage older than this, not yet agreed, is unsettled (docs/odd.md §3.7, §3.10, rev. 2).
+constexpr std::int64_t unsettled_after_months = 12;
+
 class CompensationModule final : public Module {
 public:
   [[nodiscard]] std::string_view name() const override { return "compensation"; }
@@ -23,7 +26,7 @@ public:
     return compensation_parameter_rows(); // parameters.cpp
   }
   [[nodiscard]] std::vector<StreamId> streams() const override {
-    return {streams::compensation_queue};
+    return {streams::compensation_queue, initial_claim_age_stream};
   }
   [[nodiscard]] std::vector<Phase> phases(const World& world) const override {
     return {{Slot::compensation,
@@ -50,13 +53,26 @@ public:
          "Development-right dividends paid to households this step."},
         {"negotiations", "count", "Negotiation rounds held this step (one per claim negotiated)."},
         {"agreements", "count", "Negotiations that ended in agreement this step."},
-        {"disputes_open", "count", "Claims in open dispute at the end of the step."},
+        {"disputes_open", "count",
+         "Claims in open dispute at the end of the step (not yet reopened after the cooldown)."},
         {"claims_awaiting_payment", "count", "Agreed claims waiting for the payer's funds."},
         {"compensation_gini", "1",
          "Gini coefficient of compensation received, among households with damaged land."},
+        {"dispute_rate", "1",
+         "Disputes over negotiation outcomes (agreements and disputes) this step; 0 without an "
+         "outcome."},
+        {"settlement_months_mean", "month",
+         "Mean months from a claim's first opening since its previous agreement to this step's "
+         "agreement, over this step's agreements; 0 without one."},
+        {"unsettled_claim_share", "1",
+         "Claims whose uncompensated damage is over 12 months old with no agreement, over claims "
+         "with damaged farmland not restored."},
+        {"compensation_ratio_gini", "1",
+         "Gini coefficient of received over official compensation, among households with damaged "
+         "land (the fairness of compensation)."},
     };
   }
-  void measure(const World& w, std::int64_t, MetricScratch& scratch,
+  void measure(const World& w, std::int64_t step, MetricScratch& scratch,
                std::span<double> value) const override {
     enum : std::size_t {
       paid,
@@ -69,7 +85,11 @@ public:
       agreements,
       disputes,
       awaiting,
-      gini
+      gini,
+      dispute_rate,
+      settlement_months,
+      unsettled_share,
+      ratio_gini
     };
     const auto step_flow = [&](Flow f) { return static_cast<double>(w.ledger.step_flow(f)); };
     value[paid_enterprise] = step_flow(flow_compensation_enterprise);
@@ -81,16 +101,37 @@ public:
     value[dividends] = step_flow(flow_dividends);
     value[negotiations] = static_cast<double>(w.counts.negotiations);
     value[agreements] = static_cast<double>(w.counts.agreements);
-    for (std::size_t c = 0; c < w.claims.size(); ++c) {
-      value[disputes] += w.claims.dispute[c];
-      value[awaiting] += w.claims.pending_yuan[c] > 0 ? 1.0 : 0.0;
+    // Serial over claims in id order: counts, and one sum of whole months.
+    const auto& claims = w.claims;
+    double agreed = 0.0, disputed = 0.0, settlement_sum = 0.0, unsettled = 0.0, with_damage = 0.0;
+    for (std::size_t c = 0; c < claims.size(); ++c) {
+      value[disputes] += claims.dispute[c];
+      value[awaiting] += claims.pending_yuan[c] > 0 ? 1.0 : 0.0;
+      if (claims.outcome[c] == outcome_agreed) {
+        agreed += 1.0;
+        settlement_sum += static_cast<double>(claims.last_agreement[c] - claims.first_opened[c]);
+      } else if (claims.outcome[c] == outcome_dispute) {
+        disputed += 1.0;
+      }
+      if (claims.physical_ha[c] > 1e-9) {
+        with_damage += 1.0;
+        if (claims.unsettled(c, step, unsettled_after_months)) unsettled += 1.0;
+      }
     }
+    value[dispute_rate] = agreed + disputed > 0.0 ? disputed / (agreed + disputed) : 0.0;
+    value[settlement_months] = agreed > 0.0 ? settlement_sum / agreed : 0.0;
+    value[unsettled_share] = with_damage > 0.0 ? unsettled / with_damage : 0.0;
     const auto& h = w.households;
     std::span<double> received(scratch.household);
     std::size_t damaged = 0;
     for (std::size_t i = 0; i < h.size(); ++i)
       if (h.official_value_yuan[i] > 0.0) received[damaged++] = h.received_yuan[i];
     value[gini] = gini_inplace(received.first(damaged), scratch.sort_buffer);
+    damaged = 0;
+    for (std::size_t i = 0; i < h.size(); ++i)
+      if (h.official_value_yuan[i] > 0.0)
+        received[damaged++] = h.received_yuan[i] / h.official_value_yuan[i];
+    value[ratio_gini] = gini_inplace(received.first(damaged), scratch.sort_buffer);
   }
   void record(const World& w, RunRecord& r) const override {
     if (!w.params.simulation.record_events) return;

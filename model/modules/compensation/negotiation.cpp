@@ -1,10 +1,12 @@
-// Compensation (MODEL.md §4.4): the claims' state, negotiation rounds under the five
+// Compensation (docs/odd.md §3.7): the claims' state, negotiation rounds under the five
 // compensation models and their outcomes, and the monthly phase that runs them before the
 // payments (payments.cpp).
 #include "agents/resident/negotiation.hpp"
+#include "engine/random.hpp"
 #include "model/modules/compensation/phases.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace minesim {
 namespace {
@@ -28,26 +30,42 @@ double willingness_cap(const NegotiationParams& p, Payer payer) {
 
 } // namespace
 
-/// Open negotiations, hold due rounds. Parallel over households: each writes only its own
-/// claims, reading the start-of-phase state.
+/// Open the claims that their clock allows and compute the due rounds' offers and demands.
+/// Parallel over households: each writes only its own claims, reading the start-of-phase
+/// state. The outcome of a due round is decided by settle_rounds.
 void hold_rounds(const World& w, const NegotiationRoundWrites& out, std::int64_t step) {
   const auto& h = w.households;
   const NegotiationParams& np = w.params.negotiation;
   const double official_per_ha = w.official_value_yuan_per_ha;
+  const std::int64_t last_round = np.rounds - 1;
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
     const ClaimRange r = claims_of(w, i);
     if (r.count == 0) continue;
-    const bool opening = step % 12 == static_cast<std::int64_t>(h.village[i] % 12);
     bool ratio_known = false;
     double nbr_ratio = 1.0;
     for (std::uint32_t c = r.first; c < r.first + r.count; ++c) {
       out.outcome[c] = outcome_none;
-      if (opening && out.round[c] < 0 && out.pending_yuan[c] == 0 &&
-          w.claims.uncompensated_ha[c] > 1e-9) {
+      // Damage that is paid for or returned (restored) no longer ages, and a dispute or a
+      // negotiation whose whole area was returned ends without an outcome: nothing is owed
+      // (docs/odd.md §3.7, rev. 2). A later claim on new damage counts its settlement time afresh.
+      if (w.claims.uncompensated_ha[c] <= 1e-9) {
+        out.damaged_since[c] = ClaimStore::no_step;
+        out.dispute[c] = 0;
+        if (out.round[c] >= 0 && out.pending_yuan[c] == 0) {
+          out.round[c] = -1;
+          out.first_opened[c] = ClaimStore::no_step;
+        }
+      }
+      if (w.claims.may_open(c, step, np.filing_delay_months, np.claim_interval_months,
+                            np.dispute_cooldown_months)) {
         out.round[c] = 0;
         out.start[c] = static_cast<std::int32_t>(step);
         out.dispute[c] = 0; // a reopened dispute is negotiated again
+        const std::int32_t first = out.first_opened[c];
+        if (first == ClaimStore::no_step ||
+            (out.last_agreement[c] != ClaimStore::no_step && first <= out.last_agreement[c]))
+          out.first_opened[c] = static_cast<std::int32_t>(step);
       }
       if (out.round[c] < 0) continue;
       const std::size_t mine = w.villages.affected_mine[r.affected_first + (c - r.first)];
@@ -60,33 +78,91 @@ void hold_rounds(const World& w, const NegotiationRoundWrites& out, std::int64_t
       }
       const std::int64_t k = elapsed / terms.months_per_round;
       const double official = w.claims.uncompensated_ha[c] * official_per_ha;
-      const double offer = offer_yuan(official, payer_generosity(w, terms.payer, mine), k,
-                                      np.payer_concession, willingness_cap(np, terms.payer));
+      out.offer_yuan[c] =
+          offer_yuan(official, payer_generosity(w, terms.payer, mine), k, last_round,
+                     np.payer_reluctance, willingness_cap(np, terms.payer));
       const double informed = terms.government_organized
                                   ? effective_informed(h.informed[i], np.gov_trust_gain)
                                   : h.informed[i];
-      const double demand =
+      out.demand_yuan[c] =
           demand_yuan(official, h.expectation_multiplier[i], nbr_ratio, informed, k, np);
-      out.offer_yuan[c] = offer;
-      out.demand_yuan[c] = demand;
-      if (offer >= demand) {
-        out.outcome[c] = outcome_agreed;
-        out.pending_yuan[c] = settlement_yuan(offer, demand);
-        out.round[c] = -1;
-      } else if (k + 1 >= np.rounds) {
-        out.outcome[c] = outcome_dispute;
-        out.dispute[c] = 1;
-        out.round[c] = -1;
-      } else {
-        out.outcome[c] = outcome_round;
-        out.round[c] = static_cast<std::int8_t>(k + 1);
-      }
+      out.outcome[c] = outcome_round; // due: settle_rounds decides
+    }
+  }
+}
+
+void settle_rounds(const World& w, const NegotiationRoundWrites& out, PaymentScratch& scratch,
+                   std::int64_t step) {
+  const NegotiationParams& np = w.params.negotiation;
+  std::vector<std::uint32_t>& due = scratch.due_rounds;
+  due.clear();
+  for (std::uint32_t c = 0; c < out.outcome.size(); ++c)
+    if (out.outcome[c] == outcome_round) due.push_back(c);
+  if (due.empty()) return;
+  std::sort(due.begin(), due.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return queue_before(w, a, b); });
+
+  // What each account can still pay this month: its balance, less what agreed amounts that
+  // wait for payment need now and this month's annuities (a contracted obligation).
+  std::vector<Yuan>& available = scratch.available_yuan;
+  for (std::size_t a = 0; a < available.size(); ++a)
+    available[a] = w.ledger.balance(a);
+  for (std::size_t c = 0; c < out.pending_yuan.size(); ++c) {
+    if (out.pending_yuan[c] <= 0) continue;
+    const std::size_t mine = mine_of_claim(w, c);
+    const ModelTerms terms = terms_of(w, mine);
+    const PaymentAccounts acc = accounts_of(w, terms.payer, mine);
+    const PaymentParts parts =
+        split_payment(acc, needed_now_yuan(w, terms.payment, out.pending_yuan[c]));
+    available[acc.first] -= parts.first;
+    available[acc.second] -= parts.second;
+  }
+  for (std::size_t c = 0; c < w.claims.annuity_yuan_per_month.size(); ++c)
+    if (w.claims.annuity_yuan_per_month[c] > 0.0 && step <= w.claims.annuity_end[c])
+      available[w.accounts.state_compensation] -= to_yuan(w.claims.annuity_yuan_per_month[c]);
+
+  for (const std::uint32_t c : due) {
+    const std::size_t mine = mine_of_claim(w, c);
+    const ModelTerms terms = terms_of(w, mine);
+    const PaymentAccounts acc = accounts_of(w, terms.payer, mine);
+    // The most this payer can promise now: each account's part of the amount must fit in
+    // what it has left (two yuan kept back for the rounding of the amount and its parts).
+    const double per_yuan = needed_now_share(w, terms.payment);
+    const auto most = [&](std::size_t account, double share) {
+      const double room = static_cast<double>(available[account] - 2);
+      return share * per_yuan > 0.0 ? std::max(0.0, room) / (share * per_yuan)
+                                    : std::numeric_limits<double>::infinity();
+    };
+    const double limit =
+        acc.first == acc.second
+            ? most(acc.first, 1.0)
+            : std::min(most(acc.first, acc.first_share), most(acc.second, 1.0 - acc.first_share));
+    const double offer = std::min(out.offer_yuan[c], limit);
+    out.offer_yuan[c] = offer;
+    const double demand = out.demand_yuan[c];
+    const std::int64_t k = (step - out.start[c]) / terms.months_per_round;
+    if (offer >= demand) {
+      out.outcome[c] = outcome_agreed;
+      out.pending_yuan[c] = settlement_yuan(offer, demand);
+      out.round[c] = -1;
+      out.last_agreement[c] = static_cast<std::int32_t>(step);
+      const PaymentParts parts =
+          split_payment(acc, needed_now_yuan(w, terms.payment, out.pending_yuan[c]));
+      available[acc.first] -= parts.first;
+      available[acc.second] -= parts.second;
+    } else if (k + 1 >= np.rounds) {
+      out.outcome[c] = outcome_dispute;
+      out.dispute[c] = 1;
+      out.round[c] = -1;
+      out.last_dispute[c] = static_cast<std::int32_t>(step);
+    } else {
+      out.round[c] = static_cast<std::int8_t>(k + 1);
     }
   }
 }
 
 /// Record outcomes in claim order (households by id, then mines by id). Reads this step's
-/// rounds, which hold_rounds has written in place.
+/// rounds, which hold_rounds and settle_rounds have written in place.
 void record_outcomes(const World& w, const OutcomeWrites& out, std::int64_t step) {
   std::vector<NegotiationEvent>* events = w.params.simulation.record_events ? &out.events : nullptr;
   out.negotiations = 0;
@@ -101,8 +177,7 @@ void record_outcomes(const World& w, const OutcomeWrites& out, std::int64_t step
     const bool agreed = outcome == outcome_agreed;
     if (agreed) ++out.agreements;
     if (events == nullptr) continue;
-    const std::int64_t rounds =
-        (step - w.claims.start[c]) / model_terms(model).months_per_round + 1;
+    const std::int64_t rounds = (step - w.claims.start[c]) / terms_of(w, mine).months_per_round + 1;
     events->push_back(NegotiationEvent{step, w.claims.household[c], static_cast<std::int64_t>(mine),
                                        static_cast<std::int64_t>(model),
                                        static_cast<std::int64_t>(model_terms(model).payer),
@@ -138,6 +213,28 @@ NeighbourRatio neighbour_ratio(const World& w, std::size_t i) {
 
 void initialise_compensation(World& w) {
   const std::size_t claims = w.claims.physical_ha.size();
+  const NegotiationParams& np = w.params.negotiation;
+  // The claims' clocks. The initial damage is old: the compensated share of it was agreed
+  // before the start, and what is still owed has accrued since that agreement. Each claim's
+  // agreement lies a uniform whole number of months in [0, claim_interval_months) before
+  // step 0 (a stream per claim), so the initial claims open spread over the first year
+  // rather than all in one month. Without an earlier agreement (nothing compensated at the
+  // start) only the damage's age is drawn.
+  w.claims.damaged_since.assign(claims, ClaimStore::no_step);
+  w.claims.first_opened.assign(claims, ClaimStore::no_step);
+  w.claims.last_agreement.assign(claims, ClaimStore::no_step);
+  w.claims.last_dispute.assign(claims, ClaimStore::no_step);
+  const bool agreed_before = w.params.mines.initial_uncompensated_share < 1.0;
+  const auto months = static_cast<std::uint64_t>(
+      std::max<std::int64_t>(1, agreed_before ? np.claim_interval_months
+                                              : np.claim_interval_months + np.filing_delay_months));
+  for (std::size_t c = 0; c < claims; ++c) {
+    if (w.claims.physical_ha[c] <= 1e-9) continue;
+    const auto age = static_cast<std::int32_t>(
+        CounterRng(seed_of(w), initial_claim_age_stream, 0, c).below(0, months));
+    if (agreed_before) w.claims.last_agreement[c] = -age;
+    if (w.claims.uncompensated_ha[c] > 1e-9) w.claims.damaged_since[c] = -age;
+  }
   w.claims.round.assign(claims, -1);
   w.claims.start.assign(claims, 0);
   w.claims.dispute.assign(claims, 0);
@@ -154,9 +251,10 @@ void initialise_compensation(World& w) {
     for (std::uint32_t c = r.first; c < r.first + r.count; ++c)
       w.claims.household[c] = i;
   }
-  w.enterprises.generosity.assign(w.enterprises.size(), 1.0);
-  w.governments.generosity.assign(w.governments.size(), 1.0);
+  w.enterprises.generosity.assign(w.enterprises.size(), w.params.negotiation.initial_generosity);
+  w.governments.generosity.assign(w.governments.size(), w.params.negotiation.initial_generosity);
   w.governments.hearings_held.assign(w.governments.size(), 0);
+  w.villages.hearings_held.assign(w.villages.size(), 0);
   w.accounts.state_compensation = w.ledger.add_account("state compensation budget");
   w.accounts.social_compensation = w.ledger.add_account("social capital compensation funds");
   const std::size_t n = w.households.size();
@@ -170,6 +268,7 @@ void negotiate(const World& w, const CompensationWrites& out, PaymentScratch& sc
                std::int64_t step) {
   out.step_now = step;
   hold_rounds(w, out.rounds, step);
+  settle_rounds(w, out.rounds, scratch, step);
   record_outcomes(w, out.outcomes, step);
   pay_queue(w, out.queue, scratch, step);
   pay_annuities(w, out.annuities, step);

@@ -15,7 +15,7 @@ ParameterBinding compensation_model(std::string key, CompensationModel Negotiati
   row.spec.choices = {compensation_model_names.begin(), compensation_model_names.end()};
   row.spec.unit = "1";
   row.spec.meaning = std::move(meaning);
-  row.spec.source = "MODEL.md §4.4";
+  row.spec.source = "docs/odd.md §3.7";
   row.set = [member](Parameters& p, const Value& v) {
     const auto& name = std::get<std::string>(v);
     for (std::size_t k = 0; k < compensation_model_names.size(); ++k)
@@ -67,8 +67,9 @@ std::vector<ParameterBinding> compensation_parameter_rows() {
       "a government organizer closes this share of the information asymmetry in demands");
   neg("in_kind_share", &NegotiationParams::in_kind_share, 0, 1, "1",
       "investment promotion: share paid as a green job placement (cash when no vacancy)");
-  neg("payer_concession", &NegotiationParams::payer_concession, 0, 1, "1/round",
-      "offers rise by this share of the official value each round");
+  neg("payer_reluctance", &NegotiationParams::payer_reluctance, 0, 100, "1",
+      "exponent of the payer's concession path from its opening offer to its cap (k / K)^x: "
+      "above 1 the payer concedes late");
   neg("resident_concession", &NegotiationParams::resident_concession, 0, 0.2, "1/round",
       "demands fall by this share each round");
   neg("comparison_weight", &NegotiationParams::comparison_weight, 0, 10, "1",
@@ -80,7 +81,26 @@ std::vector<ParameterBinding> compensation_parameter_rows() {
   neg("willingness_cap_government", &NegotiationParams::willingness_cap_government, 1, 100, "1",
       "most a government or social capital offers, times the official value");
   t.push_back(field("compensation.rounds", &P::negotiation, &NegotiationParams::rounds, 1, 100,
-                    {"round", "rounds of a negotiation (k = 0 .. rounds - 1)", m44}));
+                    {"round", "rounds of a negotiation (k = 0 .. K, K = rounds - 1)", m44}));
+  t.push_back(field("compensation.months_per_round", &P::negotiation,
+                    &NegotiationParams::months_per_round, 0, 120,
+                    {"month",
+                     "months between rounds for every model; 0 keeps each model's own pace "
+                     "(1 enterprise direct, 2 government organized, 3 state funded)",
+                     m44}));
+  const auto months = [&](std::string key, std::int64_t NegotiationParams::*member,
+                          std::string meaning) {
+    std::string path = "compensation.";
+    path += key;
+    t.push_back(field(std::move(path), &P::negotiation, member, 0, 1200,
+                      {"month", std::move(meaning), m44}));
+  };
+  months("filing_delay_months", &NegotiationParams::filing_delay_months,
+         "a claim opens when its oldest uncompensated damage is this old");
+  months("claim_interval_months", &NegotiationParams::claim_interval_months,
+         "a claim reopens no sooner than this after its last agreement");
+  months("dispute_cooldown_months", &NegotiationParams::dispute_cooldown_months,
+         "a disputed claim reopens no sooner than this after the dispute (every model)");
   neg("development_right_share", &NegotiationParams::development_right_share, 0, 1, "1",
       "share of a mine's green income paid as dividends to its claimants");
   neg("state_budget_yuan_per_year", &NegotiationParams::state_budget_yuan_per_year, 0, 1e12,
@@ -90,6 +110,8 @@ std::vector<ParameterBinding> compensation_parameter_rows() {
       "funds social capital brings to investment-promotion compensation");
   neg("pressure_generosity_gain", &NegotiationParams::pressure_generosity_gain, 0, 1, "1",
       "generosity gained per 100 petition-months of stability pressure, yearly");
+  neg("initial_generosity", &NegotiationParams::initial_generosity, 0, 10, "1",
+      "generosity of enterprises and local governments at the start");
   // [policy]
   t.push_back(field("policy.adaptive_compensation", &P::policy,
                     &PolicyParams::adaptive_compensation, 0, 1,

@@ -1,4 +1,4 @@
-// Compensation payments (MODEL.md §4.4): the queue of agreed claims, state-funded annuities
+// Compensation payments (docs/odd.md §3.7): the queue of agreed claims, state-funded annuities
 // and development-right dividends.
 #include "agents/mine/restoration.hpp"
 #include "agents/resident/compensation_fee.hpp"
@@ -10,15 +10,6 @@
 #include <cmath>
 
 namespace minesim {
-namespace {
-
-struct PaymentAccounts {
-  std::size_t first;
-  std::size_t second; ///< the local government's account in the joint model
-  double first_share; ///< share paid from `first`
-  std::size_t first_kind;
-  std::size_t second_kind;
-};
 
 PaymentAccounts accounts_of(const World& w, Payer payer, std::size_t mine) {
   const std::size_t county = w.governments.account[w.mines.county[mine]];
@@ -44,7 +35,52 @@ PaymentAccounts accounts_of(const World& w, Payer payer, std::size_t mine) {
   return {0, 0, 1.0, 0, 0};
 }
 
+double needed_now_share(const World& w, PaymentMix payment) {
+  if (payment != PaymentMix::annual) return 1.0;
+  return annuity_yuan_per_year(1.0, w.params.compensation.discount_rate,
+                               w.params.compensation.period_years);
+}
+
+namespace {
+
+/// An annuity's monthly payment for an agreed amount.
+double annuity_month_yuan(const World& w, Yuan amount) {
+  return annuity_yuan_per_year(static_cast<double>(amount), w.params.compensation.discount_rate,
+                               w.params.compensation.period_years) /
+         12.0;
+}
+
 } // namespace
+
+Yuan needed_now_yuan(const World& w, PaymentMix payment, Yuan amount) {
+  return payment == PaymentMix::annual ? to_yuan(12.0 * annuity_month_yuan(w, amount)) : amount;
+}
+
+bool queue_before(const World& w, std::uint32_t a, std::uint32_t b) {
+  const std::int32_t sa = w.claims.start[a], sb = w.claims.start[b];
+  if (sa != sb) return sa < sb;
+  const auto key = [&](std::uint32_t c) {
+    return CounterRng(seed_of(w), streams::compensation_queue,
+                      static_cast<std::uint64_t>(w.claims.start[c]), c)
+        .bits(0);
+  };
+  const auto ka = key(a), kb = key(b);
+  return ka != kb ? ka < kb : a < b;
+}
+
+std::int64_t funded_placement_vacancies(const World& w, std::int64_t placed_green_workers) {
+  const auto& p = w.params;
+  double restored = 0.0, social = 0.0;
+  for (std::size_t m = 0; m < w.mines.size(); ++m) {
+    restored += w.mines.restored_ha[m];
+    social += restored_by(w, m, funder_social);
+  }
+  const double per_ha = p.economy.green_jobs_per_ha * p.restoration.green_conversion_share;
+  const auto jobs = static_cast<std::int64_t>(std::floor(per_ha * restored));
+  const auto social_jobs = static_cast<std::int64_t>(std::floor(per_ha * social));
+  return std::max<std::int64_t>(0, std::min(social_jobs - placed_green_workers,
+                                            jobs - w.jobs.green_workers - placed_green_workers));
+}
 
 /// Pay agreed claims in queue order: older negotiations first, then by a random key that a
 /// claim keeps while it waits, then by claim id. A payer that cannot fund a claim funds none
@@ -59,18 +95,14 @@ void pay_queue(const World& w, const PaymentQueueWrites& out, PaymentScratch& sc
   for (std::uint32_t c = 0; c < out.pending_yuan.size(); ++c)
     if (out.pending_yuan[c] > 0) queue.push_back(c);
   if (queue.empty()) return;
-  const auto key = [&](std::uint32_t c) {
-    return CounterRng(seed_of(w), streams::compensation_queue,
-                      static_cast<std::uint64_t>(w.claims.start[c]), c)
-        .bits(0);
-  };
-  std::sort(queue.begin(), queue.end(), [&](std::uint32_t a, std::uint32_t b) {
-    if (w.claims.start[a] != w.claims.start[b]) return w.claims.start[a] < w.claims.start[b];
-    const auto ka = key(a), kb = key(b);
-    return ka != kb ? ka < kb : a < b;
-  });
+  std::sort(queue.begin(), queue.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return queue_before(w, a, b); });
   std::vector<std::uint8_t>& blocked = scratch.blocked_accounts;
   std::fill(blocked.begin(), blocked.end(), 0);
+  // Investment promotion places households only in vacancies on social capital's converted
+  // land (docs/odd.md §3.7, rev. 2), taken in queue order; the economy pays their wages as it
+  // pays every green job's.
+  std::int64_t vacancies = funded_placement_vacancies(w, out.placed_green_workers);
 
   for (const std::uint32_t c : queue) {
     const std::size_t mine = mine_of_claim(w, c);
@@ -82,23 +114,19 @@ void pay_queue(const World& w, const PaymentQueueWrites& out, PaymentScratch& sc
     // What must be available now: the lump-sum cash, or the first year of an annuity.
     Yuan cash = amount;
     bool placed_in_job = false;
-    // Investment promotion: social capital's green projects place the household in a new
-    // green job; a household that already has one is paid in cash.
-    if (terms.payment == PaymentMix::in_kind_and_lump_sum && out.sector[i] != Sector::green) {
+    // Investment promotion: a vacancy on social capital's converted land takes the
+    // household as the in-kind part; without one, or for a household that already has a
+    // green job, social capital pays that part in cash too.
+    if (terms.payment == PaymentMix::in_kind_and_lump_sum && out.sector[i] != Sector::green &&
+        vacancies > 0) {
       placed_in_job = true;
       cash = to_yuan((1.0 - np.in_kind_share) * static_cast<double>(amount));
     }
-    double annuity_month = 0.0;
-    Yuan needed_now = cash;
-    if (terms.payment == PaymentMix::annual) {
-      const double period = w.params.compensation.period_years;
-      annuity_month = annuity_yuan_per_year(static_cast<double>(amount),
-                                            w.params.compensation.discount_rate, period) /
-                      12.0;
-      needed_now = to_yuan(12.0 * annuity_month);
-    }
-    const Yuan first_part = to_yuan(acc.first_share * static_cast<double>(needed_now));
-    const Yuan second_part = needed_now - first_part;
+    const double annuity_month =
+        terms.payment == PaymentMix::annual ? annuity_month_yuan(w, amount) : 0.0;
+    const PaymentParts parts = split_payment(acc, needed_now_yuan(w, terms.payment, cash));
+    const Yuan first_part = parts.first;
+    const Yuan second_part = parts.second;
     const bool funded =
         out.ledger.balance(acc.first) >= first_part + (acc.first == acc.second ? second_part : 0) &&
         out.ledger.balance(acc.second) >= second_part;
@@ -122,6 +150,7 @@ void pay_queue(const World& w, const PaymentQueueWrites& out, PaymentScratch& sc
       // The in-kind part: a green job placement, valued at its share of the amount.
       out.sector[i] = Sector::green;
       ++out.placed_green_workers;
+      --vacancies;
       if (out.employer[i] >= 0) {
         --out.workers[static_cast<std::size_t>(out.employer[i])];
         out.employer[i] = -1;
@@ -131,6 +160,7 @@ void pay_queue(const World& w, const PaymentQueueWrites& out, PaymentScratch& sc
     }
     out.uncompensated_ha[c] = 0.0;
     out.pending_yuan[c] = 0;
+    out.damaged_since[c] = ClaimStore::no_step;
   }
 }
 
@@ -179,11 +209,7 @@ void pay_dividends(const World& w, const DividendWrites& out, PaymentScratch& sc
       const auto paid =
           static_cast<Yuan>(std::floor(pool[m] * w.claims.total_ha[c] / claim_area[m]));
       if (paid <= 0) continue;
-      const std::size_t payer =
-          f == funder_enterprise
-              ? w.enterprises.cash_account[static_cast<std::size_t>(w.mines.owner[m])]
-          : f == funder_state ? w.governments.higher_account
-                              : w.accounts.social_capital;
+      const std::size_t payer = funder_account(w, m, f);
       out.ledger.transfer(payer, w.accounts.households, paid, flow_dividends);
       out.received_yuan[w.claims.household[c]] += static_cast<double>(paid);
     }

@@ -1,9 +1,10 @@
 #pragma once
-// The compensation module's phases (MODEL.md §4.4), private to model/modules/compensation/:
+// The compensation module's phases (docs/odd.md §3.7), private to model/modules/compensation/:
 // the monthly negotiations and payments (negotiation.cpp, payments.cpp) and the yearly plan
 // (planning.cpp), each a function of the const world and a struct of what it writes.
 #include "agents/resident/negotiation.hpp"
 #include "engine/ledger.hpp"
+#include "engine/random.hpp"
 #include "model/compensation.hpp"
 #include "model/world.hpp"
 
@@ -16,7 +17,7 @@ namespace minesim {
 /// Claim outcomes of a step (ClaimStore::outcome).
 enum ClaimOutcome : std::uint8_t {
   outcome_none = 0,   ///< no round this step
-  outcome_round = 1,  ///< a round without agreement
+  outcome_round = 1,  ///< a round without agreement (before settle_rounds: a round is due)
   outcome_agreed = 2, ///< agreement: the amount joins the payment queue
   outcome_dispute = 3 ///< no agreement after the last round
 };
@@ -43,10 +44,14 @@ inline std::size_t mine_of_claim(const World& w, std::size_t c) {
 /// The compensation model that governs claims on mine m.
 [[nodiscard]] CompensationModel model_of_mine(const World& world, std::size_t mine);
 
-/// The terms of a claim's mine. A model whose payer is an enterprise cannot apply to a legacy
+/// The terms of a claim's mine (its pace set by compensation.months_per_round when that is
+/// not 0). A model whose payer is an enterprise cannot apply to a legacy
 /// mine (it has no owner); those claims fall back to the legacy model.
 inline ModelTerms terms_of(const World& w, std::size_t mine) {
-  return model_terms(model_of_mine(w, mine));
+  ModelTerms terms = model_terms(model_of_mine(w, mine));
+  if (w.params.negotiation.months_per_round > 0)
+    terms.months_per_round = w.params.negotiation.months_per_round;
+  return terms;
 }
 
 /// Mean received-to-official compensation ratio of household i's compensated neighbours, and
@@ -57,20 +62,26 @@ struct NeighbourRatio {
 };
 [[nodiscard]] NeighbourRatio neighbour_ratio(const World& world, std::size_t i);
 
-/// What the negotiation rounds write: the claims' negotiation state, each household's own
-/// claims only.
+/// What the negotiation rounds write: the claims' negotiation state and clock, each
+/// household's own claims only (hold_rounds), then the outcomes (settle_rounds).
 struct NegotiationRoundWrites {
-  std::span<std::uint8_t> outcome;      ///< per claim: this step's ClaimOutcome
-  std::span<std::int8_t> round;         ///< per claim: next round, -1 when none is open
-  std::span<std::int32_t> start;        ///< per claim: step the open negotiation started
-  std::span<std::uint8_t> dispute;      ///< per claim: no agreement after the last round
-  std::span<double> offer_yuan;         ///< per claim: this step's offer
-  std::span<double> demand_yuan;        ///< per claim: this step's demand
-  std::span<std::int64_t> pending_yuan; ///< per claim: agreed, waiting for the payer's funds
+  std::span<std::uint8_t> outcome;        ///< per claim: this step's ClaimOutcome
+  std::span<std::int8_t> round;           ///< per claim: next round, -1 when none is open
+  std::span<std::int32_t> start;          ///< per claim: step the open negotiation started
+  std::span<std::uint8_t> dispute;        ///< per claim: no agreement after the last round
+  std::span<double> offer_yuan;           ///< per claim: this step's offer
+  std::span<double> demand_yuan;          ///< per claim: this step's demand
+  std::span<std::int64_t> pending_yuan;   ///< per claim: agreed, waiting for the payer's funds
+  std::span<std::int32_t> damaged_since;  ///< per claim: no_step once no damage is owed
+  std::span<std::int32_t> first_opened;   ///< per claim: first opening since the last agreement
+  std::span<std::int32_t> last_agreement; ///< per claim: step of the last agreement
+  std::span<std::int32_t> last_dispute;   ///< per claim: step of the last dispute
 
   static NegotiationRoundWrites of(World& w) {
     auto& c = w.claims;
-    return {c.outcome, c.round, c.start, c.dispute, c.offer_yuan, c.demand_yuan, c.pending_yuan};
+    return {c.outcome,      c.round,          c.start,        c.dispute,
+            c.offer_yuan,   c.demand_yuan,    c.pending_yuan, c.damaged_since,
+            c.first_opened, c.last_agreement, c.last_dispute};
   }
 };
 
@@ -98,6 +109,7 @@ struct PaymentQueueWrites {
   std::span<std::int32_t> annuity_end;      ///< per claim: its last step
   std::span<double> uncompensated_ha;       ///< per claim: zero once paid
   std::span<std::int64_t> pending_yuan;     ///< per claim: zero once paid
+  std::span<std::int32_t> damaged_since;    ///< per claim: no_step once paid
 
   static PaymentQueueWrites of(World& w) {
     auto& h = w.households;
@@ -112,7 +124,8 @@ struct PaymentQueueWrites {
             c.annuity_yuan_per_month,
             c.annuity_end,
             c.uncompensated_ha,
-            c.pending_yuan};
+            c.pending_yuan,
+            c.damaged_since};
   }
 };
 
@@ -151,22 +164,76 @@ struct CompensationWrites {
   }
 };
 
-/// Scratch space of the payments, sized once per run.
+/// Scratch space of the negotiations and payments, sized once per run.
 struct PaymentScratch {
+  std::vector<std::uint32_t> due_rounds;      ///< claims with a round this step, in queue order
+  std::vector<Yuan> available_yuan;           ///< per ledger account: what offers may still use
   std::vector<std::uint32_t> payment_queue;   ///< agreed claims in payment order
   std::vector<std::uint8_t> blocked_accounts; ///< per ledger account: funds no more claims
   std::vector<double> claim_area;             ///< per mine: all claimants' damaged area
   std::vector<double> dividend_pool;          ///< per mine: one funder's dividends this month
 
   explicit PaymentScratch(const World& w)
-      : blocked_accounts(w.ledger.accounts()), claim_area(w.mines.size()),
-        dividend_pool(w.mines.size()) {
+      : available_yuan(w.ledger.accounts()), blocked_accounts(w.ledger.accounts()),
+        claim_area(w.mines.size()), dividend_pool(w.mines.size()) {
+    due_rounds.reserve(w.claims.size());
     payment_queue.reserve(w.claims.size());
   }
 };
 
-/// Open negotiations in this month's villages and hold due rounds.
+/// The accounts an agreed amount of a claim on `mine` is paid from: `first` pays
+/// `first_share` of it, `second` the rest (the same account unless the model is joint).
+struct PaymentAccounts {
+  std::size_t first;
+  std::size_t second; ///< the local government's account in the joint model
+  double first_share; ///< share paid from `first`
+  std::size_t first_kind;
+  std::size_t second_kind;
+};
+[[nodiscard]] PaymentAccounts accounts_of(const World& w, Payer payer, std::size_t mine);
+
+/// What the payer of an agreed amount must hold this month: the lump sum, or the first year
+/// of an annuity. An investment-promotion amount counts whole (its cash part is all of it
+/// when no funded vacancy is left), so what offers promise can always be paid.
+[[nodiscard]] Yuan needed_now_yuan(const World& w, PaymentMix payment, Yuan amount);
+
+/// needed_now_yuan per yuan of the amount, before rounding.
+[[nodiscard]] double needed_now_share(const World& w, PaymentMix payment);
+
+/// The stream of the initial claims' ages (initialise_compensation).
+inline constexpr StreamId initial_claim_age_stream = named_stream("initial_claim_age");
+
+/// The parts of `needed_now` that `acc.first` and `acc.second` pay.
+struct PaymentParts {
+  Yuan first;
+  Yuan second;
+};
+[[nodiscard]] inline PaymentParts split_payment(const PaymentAccounts& acc, Yuan needed_now) {
+  const Yuan first = to_yuan(acc.first_share * static_cast<double>(needed_now));
+  return {first, needed_now - first};
+}
+
+/// The position of claim c in the queues of the month (offers, then payments): older
+/// negotiations first, then a random key the claim keeps while it waits, then the claim id.
+[[nodiscard]] bool queue_before(const World& w, std::uint32_t a, std::uint32_t b);
+
+/// Green-job vacancies on converted restored land funded by social capital that no one
+/// holds (docs/odd.md §3.5, §3.7 rev. 2): social capital's jobs, `green_jobs_per_ha` times its
+/// converted land, less the households placed there, and never more than the region's
+/// vacancies left by the month's matching (other green workers fill the land of other
+/// funders first). A placement as in-kind compensation needs one.
+[[nodiscard]] std::int64_t funded_placement_vacancies(const World& w,
+                                                      std::int64_t placed_green_workers);
+
+/// Open the claims whose clock allows it (docs/odd.md §3.7, rev. 2) and compute the offers and
+/// demands of the rounds due this month; marks them outcome_round. Parallel over households.
 void hold_rounds(const World& w, const NegotiationRoundWrites& out, std::int64_t step);
+
+/// Settle this month's due rounds serially in queue order: cap each offer at what its payer
+/// can still pay this month (its balance less what earlier agreements and annuities need),
+/// then agree, dispute after the last round, or move to the next round.
+void settle_rounds(const World& w, const NegotiationRoundWrites& out, PaymentScratch& scratch,
+                   std::int64_t step);
 
 /// Count the step's rounds and agreements and record the outcomes as events.
 void record_outcomes(const World& w, const OutcomeWrites& out, std::int64_t step);
@@ -181,9 +248,9 @@ void pay_annuities(const World& w, const AnnuityWrites& out, std::int64_t step);
 /// Pay the development-right dividends.
 void pay_dividends(const World& w, const DividendWrites& out, PaymentScratch& scratch);
 
-/// Phase 6: open negotiations in this month's villages, hold due rounds, pay agreed claims in
-/// queue order as funds allow, pay annuities and dividends. Outcomes go to the event list
-/// when simulation.record_events is on.
+/// Phase 6: open the claims due on their own clock, hold and settle due rounds, pay agreed
+/// claims in queue order as funds allow, pay annuities and dividends. Outcomes go to the event
+/// list when simulation.record_events is on.
 void negotiate(const World& w, const CompensationWrites& out, PaymentScratch& scratch,
                std::int64_t step);
 

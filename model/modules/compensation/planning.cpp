@@ -1,4 +1,4 @@
-// Compensation's yearly plan (MODEL.md §4.4, §4.7): the compensation budgets, and the
+// Compensation's yearly plan (docs/odd.md §3.7, §3.10): the compensation budgets, and the
 // payers' generosity under stability pressure and the adaptive policy.
 #include "model/finance.hpp"
 #include "model/modules/compensation/phases.hpp"

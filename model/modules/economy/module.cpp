@@ -1,4 +1,4 @@
-// Economy and jobs (MODEL.md §4.2): ore sales and wages, mining jobs by distance, green
+// Economy and jobs (docs/odd.md §3.5): ore sales and wages, mining jobs by distance, green
 // jobs on converted restored land, lay-offs, and households' incomes.
 #include "model/module.hpp"
 #include "agents/mine/restoration.hpp"
@@ -46,6 +46,24 @@ void assign_mining_jobs(World& w) {
       w.households.employer[i] = static_cast<std::int32_t>(k);
     }
     w.mines.workers[k] = static_cast<std::int64_t>(hired);
+  }
+}
+
+Yuan operating_reserve_yuan(const World& w, std::size_t e) {
+  const auto& p = w.params.enterprises;
+  const auto& m = w.mines;
+  double monthly = 0.0;
+  for (std::size_t k = 0; k < m.size(); ++k)
+    if (m.owner[k] == static_cast<std::int32_t>(e) && m.status[k] == MineStatus::active)
+      monthly += m.output_t_per_month[k] * m.quota_factor[k] * p.operating_cost_yuan_per_t;
+  return to_yuan(p.cash_reserve_months * monthly);
+}
+
+void pay_out_to_owners(const World& w, Ledger& ledger) {
+  for (std::size_t e = 0; e < w.enterprises.size(); ++e) {
+    const std::size_t cash = w.enterprises.cash_account[e];
+    const Yuan above = ledger.balance(cash) - operating_reserve_yuan(w, e);
+    if (above > 0) ledger.transfer(cash, Ledger::outside, above, flow_owner_payout);
   }
 }
 
@@ -112,7 +130,8 @@ void match_green_jobs(const World& w, const EconomyWrites& out, EconomyScratch& 
     restored += ha;
   const auto target = static_cast<std::int64_t>(
       std::floor(p.economy.green_jobs_per_ha * p.restoration.green_conversion_share * restored));
-  std::int64_t vacancies = target - out.green_workers;
+  // Households placed as investment-promotion compensation hold some of these jobs.
+  std::int64_t vacancies = target - out.green_workers - w.jobs.placed_green_workers;
   auto& candidates = scratch.job_candidates;
   for (const Sector pool : {Sector::unemployed, Sector::agriculture}) {
     if (vacancies <= 0) return;
@@ -173,7 +192,7 @@ void pay_enterprises_and_wages(const World& w, const EconomyWrites& out) {
       if (ha <= 0.0) continue;
       const Yuan income = to_yuan(ha * p.economy.green_net_income_yuan_per_ha / 12.0);
       ledger.transfer(Ledger::outside, funder_account(w, k, f), income, flow_green_income);
-      if (f == funder_state) out.fiscal_balance_yuan += income;
+      if (f == funder_state || f == funder_county) out.fiscal_balance_yuan += income;
     }
 }
 
@@ -201,7 +220,10 @@ public:
                run_economy(w, EconomyWrites::of(w), *scratch, step);
                // Incomes (model/world.cpp) from this month's jobs and compensation.
                update_incomes(w, IncomeWrites::of(w), scratch->incomes, step);
-             }}};
+             }},
+            // Year end: cash above the operating reserve goes to the owners (the ledger is
+            // all it writes).
+            {Slot::yearly, [](World& w, std::int64_t) { pay_out_to_owners(w, w.ledger); }}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {
@@ -211,6 +233,9 @@ public:
         {"employment_green", "count", "Households with a green job."},
         {"employment_agriculture", "count", "Households farming without a wage job."},
         {"unemployed", "count", "Households that lost a mining job and found no other."},
+        {"enterprise_payout_yuan", "yuan",
+         "Enterprises' cash above their operating reserve paid to owners outside the region "
+         "this step (year ends only)."},
     };
   }
   void measure(const World& w, std::int64_t, MetricScratch& scratch,
@@ -231,6 +256,7 @@ public:
     value[1] = gini_inplace(incomes, scratch.sort_buffer);
     for (std::size_t k = 0; k < 4; ++k)
       value[2 + k] = sums[1 + k];
+    value[6] = static_cast<double>(w.ledger.step_flow(flow_owner_payout));
   }
 };
 

@@ -15,6 +15,12 @@ std::vector<ParameterBinding> economy_parameter_rows() {
   t.push_back(field("enterprises.initial_cash_months", &P::enterprises,
                     &EnterpriseParams::initial_cash_months, 0, 1200,
                     {"month", "starting cash in months of revenue", m24}, false));
+  t.push_back(field("enterprises.cash_reserve_months", &P::enterprises,
+                    &EnterpriseParams::cash_reserve_months, 0, 1200,
+                    {"month",
+                     "at each year end, cash above this many months of current operating cost "
+                     "(active mines) is paid to the owners outside the region",
+                     m24}));
   t.push_back(field("enterprises.overdraft_rate_A", &P::enterprises,
                     &EnterpriseParams::overdraft_rate_A, 0, 1,
                     {"1/year", "overdraft interest, rating A", m24}));

@@ -1,4 +1,4 @@
-// Environment (MODEL.md §2.2, §4.1): mines produce and damage land and households'
+// Environment (docs/odd.md §1.2, §3.4): mines produce and damage land and households'
 // farmland; villages' air, water and vegetation follow the mines around them.
 #include "model/module.hpp"
 #include "agents/mine/damage.hpp"
@@ -52,7 +52,7 @@ void produce_and_damage(const World& w, const ProductionWrites& out, ProductionS
     out.damaged_ha[k] += damage;
     scratch.new_farmland_ha[k] = damage * p.farmland_damage_share;
   }
-  assign_farmland_damage(w, scratch.new_farmland_ha, out.farmland, scratch.assignment);
+  assign_farmland_damage(w, scratch.new_farmland_ha, out.farmland, scratch.assignment, step);
 }
 
 class EnvironmentModule final : public Module {
@@ -85,8 +85,11 @@ public:
     const auto& h = w.households;
     value[0] = scratch.sums.sum(h.size(), [&](std::size_t i) { return h.damaged_land_ha[i]; });
     const auto& m = w.mines;
+    // Producing this step: active mines less those halted at production (the halted flag
+    // itself already says whether a mine is halted next month).
     for (std::size_t k = 0; k < m.size(); ++k)
-      if (m.status[k] == MineStatus::active && !m.halted[k]) value[1] += 1.0;
+      if (m.status[k] == MineStatus::active) value[1] += 1.0;
+    value[1] -= static_cast<double>(w.counts.mines_halted);
     const auto& v = w.villages;
     for (std::size_t a = 0; a < v.size(); ++a) {
       const auto households = static_cast<double>(v.households(a));

@@ -20,9 +20,10 @@ std::vector<ParameterBinding> environment_parameter_rows() {
   t.push_back(field("environment.drawdown_per_exposure", &P::environment,
                     &EnvironmentParams::drawdown_per_exposure, 0, 10,
                     {"1", "groundwater drawdown per unit exposure to an active mine", m41}));
-  t.push_back(field("environment.closed_emission_share", &P::environment,
-                    &EnvironmentParams::closed_emission_share, 0, 1,
-                    {"1", "emissions of closed and legacy mines relative to active ones", m41}));
+  t.push_back(
+      field("environment.closed_emission_share", &P::environment,
+            &EnvironmentParams::closed_emission_share, 0, 1,
+            {"1", "emissions of closed, legacy and halted mines relative to active ones", m41}));
   t.push_back(field("environment.vegetation_scale_ha", &P::environment,
                     &EnvironmentParams::vegetation_scale_ha, 1e-6, 1e9,
                     {"ha", "unrestored area at unit exposure that removes all vegetation", m41}));

@@ -1,5 +1,6 @@
-// Information and hearings (MODEL.md §4.5): each local government's hearings, diffusion of
-// information over the network, forgetting, and the villages' negotiation index.
+// Information and hearings (docs/odd.md §3.8): the villages' hearings (staggered by village,
+// rev. 2), diffusion of information over the network, forgetting, and the villages'
+// negotiation index.
 #include "model/module.hpp"
 #include "agents/resident/negotiation.hpp"
 #include "agents/resident/participation.hpp"
@@ -17,28 +18,41 @@ namespace {
 
 /// What the information phase writes.
 struct InformationWrites {
-  std::span<std::uint16_t> hearings_held;     ///< per government, shifted in place
-  std::span<std::uint16_t> hearings_attended; ///< per household, shifted in place
-  NextState<double> informed;                 ///< per household
+  std::span<std::uint16_t> village_hearings_held; ///< per village, shifted in place
+  std::span<std::uint16_t> county_hearings_held;  ///< per government, shifted in place
+  std::span<std::uint16_t> hearings_attended;     ///< per household, shifted in place
+  NextState<double> informed;                     ///< per household
 
   static InformationWrites of(World& w) {
     auto& h = w.households;
-    return {w.governments.hearings_held, h.hearings_attended, {h.informed, h.informed_next}};
+    return {w.villages.hearings_held,
+            w.governments.hearings_held,
+            h.hearings_attended,
+            {h.informed, h.informed_next}};
   }
 };
 
-/// Hearings (every hearing_interval months in every county), then information diffusion
-/// over the network and forgetting. Reads the start-of-phase information of everyone.
+/// Hearings (rev. 2: staggered by village, each village every hearing_interval months, see
+/// holds_hearing), then information diffusion over the network and forgetting. Reads the
+/// start-of-phase information of everyone. A county's bit records whether any of its
+/// villages held a hearing. Runs in the spin-up too (negative steps).
 void inform(const World& w, const InformationWrites& out, std::int64_t step) {
   const auto& h = w.households;
+  const auto& v = w.villages;
   const ParticipationParams& pp = w.params.participation;
-  const bool hearing = step % pp.hearing_interval_months == 0;
-  for (auto& held : out.hearings_held)
-    held = static_cast<std::uint16_t>(((held << 1) | (hearing ? 1 : 0)) & 0x0FFF);
+  const std::int64_t interval = pp.hearing_interval_months;
+  for (auto& held : out.county_hearings_held)
+    held = static_cast<std::uint16_t>((held << 1) & 0x0FFF);
+  for (std::size_t a = 0; a < v.size(); ++a) {
+    const bool hearing = holds_hearing(step, a, interval);
+    out.village_hearings_held[a] =
+        static_cast<std::uint16_t>(((v.hearings_held[a] << 1) | (hearing ? 1 : 0)) & 0x0FFF);
+    if (hearing) out.county_hearings_held[v.county[a]] |= 1;
+  }
   const auto seed = seed_of(w);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
-    const bool attends = hearing && h.participating[i] != 0;
+    const bool attends = h.participating[i] != 0 && holds_hearing(step, h.village[i], interval);
     out.hearings_attended[i] =
         static_cast<std::uint16_t>(((h.hearings_attended[i] << 1) | (attends ? 1 : 0)) & 0x0FFF);
     const double own = h.informed[i];
@@ -71,10 +85,11 @@ public:
   }
   [[nodiscard]] std::vector<StreamId> streams() const override { return {streams::diffusion}; }
   [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
-    // Hearings follow the month's negotiations (compensation slot); the negotiation index
-    // is brought up to date for the metrics at the end of the step.
+    // Hearings follow the month's negotiations (compensation slot) and run in the spin-up;
+    // the negotiation index is brought up to date for the metrics at the end of the step.
     return {{Slot::compensation,
-             [](World& w, std::int64_t step) { inform(w, InformationWrites::of(w), step); }},
+             [](World& w, std::int64_t step) { inform(w, InformationWrites::of(w), step); },
+             /*in_spinup=*/true},
             {Slot::record, [](World& w, std::int64_t) {
                update_negotiation_index(w, NegotiationIndexWrites::of(w));
              }}};
@@ -103,7 +118,8 @@ void update_negotiation_index(const World& w, const NegotiationIndexWrites& out)
   const auto& h = w.households;
 #pragma omp parallel for schedule(static)
   for (std::size_t a = 0; a < v.size(); ++a) {
-    const int held = std::popcount(static_cast<unsigned>(w.governments.hearings_held[v.county[a]]));
+    // Hearings the village held over the last 12 months (rev. 2: each village has its own).
+    const int held = std::popcount(static_cast<unsigned>(v.hearings_held[a]));
     double c_sum = 0.0, employed = 0.0, frequency = 0.0;
     for (std::uint32_t i = v.first_household[a]; i < v.first_household[a + 1]; ++i) {
       c_sum += h.latent[latent_C][i];

@@ -15,7 +15,7 @@ std::vector<ParameterBinding> information_parameter_rows() {
   };
   t.push_back(field("participation.hearing_interval_months", &P::participation,
                     &ParticipationParams::hearing_interval_months, 1, 1200,
-                    {"month", "months between hearings of each local government", m45}));
+                    {"month", "months between hearings of a village (staggered by village)", m45}));
   part("hearing_information_gain", &ParticipationParams::hearing_information_gain, 0, 1, "1",
        "attendees gain this share of (1 - informed)", m45);
   part("diffusion_from_participant", &ParticipationParams::diffusion_from_participant, 0, 1,

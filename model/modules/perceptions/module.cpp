@@ -1,4 +1,4 @@
-// Perceptions and influence (MODEL.md §4.6): each household's five latent perceptions move
+// Perceptions and influence (docs/odd.md §3.9): each household's five latent perceptions move
 // toward their targets, then social influence over the network.
 #include "model/module.hpp"
 #include "agents/resident/influence.hpp"
@@ -64,10 +64,12 @@ public:
     return perceptions_parameter_rows(); // parameters.cpp
   }
   [[nodiscard]] std::vector<Phase> phases(const World& world) const override {
+    // Perceptions and social influence run in the spin-up too.
     return {{Slot::perceptions,
              [scratch = std::make_shared<PerceptionScratch>(world)](World& w, std::int64_t) {
                update_perceptions(w, PerceptionWrites::of(w), *scratch);
-             }}};
+             },
+             /*in_spinup=*/true}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {

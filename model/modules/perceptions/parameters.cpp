@@ -36,7 +36,7 @@ ParameterBinding influence_kind() {
   row.spec.unit = "1";
   row.spec.meaning = "social influence rule: DeGroot averaging or Hegselmann-Krause bounded "
                      "confidence";
-  row.spec.source = "MODEL.md §4.6";
+  row.spec.source = "docs/odd.md §3.9";
   row.set = [](Parameters& p, const Value& v) {
     p.influence.kind = std::get<std::string>(v) == "degroot" ? InfluenceKind::degroot
                                                              : InfluenceKind::bounded_confidence;

@@ -1,4 +1,4 @@
-// Funding of restoration (MODEL.md §4.3, §4.11): the ledger's accounts, the enterprises'
+// Funding of restoration (docs/odd.md §3.6, §3.14): the ledger's accounts, the enterprises'
 // starting cash and deposits, and the yearly budgets of the higher government and social
 // capital.
 #include "agents/mine/damage.hpp"
@@ -25,6 +25,12 @@ void initialise_finance(World& w) {
         counties == 2 ? std::string(county == 0 ? "county west" : "county east")
                       : std::string("county ").append(std::to_string(county + 1)));
   w.governments.higher_account = w.ledger.add_account("higher government");
+  // Each county's fund for co-funding its legacy mines (docs/odd.md §1.2, rev. 2).
+  w.governments.legacy_fund_account.assign(counties, 0);
+  w.governments.legacy_cofunding_yuan_per_month.assign(counties, 0.0);
+  for (std::size_t county = 0; county < counties; ++county)
+    w.governments.legacy_fund_account[county] = w.ledger.add_account(
+        w.ledger.account_name(w.governments.account[county]) + " legacy restoration fund");
 
   const auto enterprises = static_cast<std::size_t>(p.enterprises.count);
   auto& e = w.enterprises;
@@ -78,13 +84,31 @@ void plan_year(const World& w, const PlanYearWrites& out) {
     if (left > 0) ledger.transfer(account, Ledger::outside, left, flow_budget_lapse);
     ledger.transfer(Ledger::outside, account, to_yuan(budget), flow_fiscal_grant);
   };
-  for (const std::size_t county : w.governments.account)
-    lapse_and_refill(county, p.government.county_budget_yuan_per_year);
+  const double cost = legacy_cost_yuan_per_ha(w);
+  const auto& g = w.governments;
+  const double cofunding_cap =
+      p.government.county_restoration_share * p.government.county_budget_yuan_per_year;
+  for (std::size_t county = 0; county < g.size(); ++county) {
+    // Last year's co-funding not spent lapses.
+    const std::size_t fund = g.legacy_fund_account[county];
+    const Yuan unspent = ledger.balance(fund);
+    if (unspent > 0) ledger.transfer(fund, Ledger::outside, unspent, flow_budget_lapse);
+    // After its compensation commitments: what the year left of the county's budget, up to
+    // the share of its yearly budget and to what its legacy mines' damaged land costs now.
+    double county_need = 0.0;
+    for (std::size_t k = 0; k < w.mines.size(); ++k)
+      if (w.mines.status[k] == MineStatus::legacy && w.mines.county[k] == county)
+        county_need += w.mines.damaged_ha[k] * cost;
+    const Yuan cofunding = std::clamp<Yuan>(ledger.balance(g.account[county]), 0,
+                                            std::min(to_yuan(cofunding_cap), to_yuan(county_need)));
+    ledger.transfer(g.account[county], fund, cofunding, flow_county_legacy_fund);
+    out.county_legacy_yuan_per_month[county] = static_cast<double>(cofunding) / 12.0;
+    lapse_and_refill(g.account[county], p.government.county_budget_yuan_per_year);
+  }
 
   double legacy_damaged = 0.0;
   for (std::size_t k = 0; k < w.mines.size(); ++k)
     if (w.mines.status[k] == MineStatus::legacy) legacy_damaged += w.mines.damaged_ha[k];
-  const double cost = legacy_cost_yuan_per_ha(w);
   const double need = legacy_damaged * cost / p.government.legacy_plan_years;
   const double state = p.government.fiscal_coverage * need;
   lapse_and_refill(w.governments.higher_account, state);

@@ -1,4 +1,4 @@
-// Restoration finance (MODEL.md §4.2, §4.3): restoration work by enterprises, the higher
+// Restoration finance (docs/odd.md §3.5, §3.6): restoration work by enterprises, the higher
 // government and social capital, its establishment, carbon credits and green income, bonds,
 // and the yearly budgets of the funders. The phases: restoration.cpp (restoration work,
 // establishment, carbon) and funding.cpp (accounts at the start, the yearly budgets).
@@ -75,6 +75,8 @@ public:
          "Social capital (PPP) spending on legacy "
          "restoration this step, bond-financed part included."},
         {"enterprise_cash_yuan", "yuan", "Cash of all enterprises (negative: overdraft)."},
+        {"county_legacy_restoration_yuan", "yuan",
+         "Counties' co-funding of legacy restoration in their own strips spent this step."},
     };
   }
   void measure(const World& w, std::int64_t step, MetricScratch&,
@@ -98,7 +100,8 @@ public:
       fiscal_spending,
       fiscal_balance,
       social_invested,
-      cash
+      cash,
+      county_legacy
     };
     const auto& m = w.mines;
     double restored_legacy = 0.0, cumulative_legacy = 0.0;
@@ -133,10 +136,11 @@ public:
     value[started] = step == 0 ? 0.0 : started_ha;
     value[established] = step == 0 ? 0.0 : w.finance.established_this_step_ha;
     value[spending] = step_flow(flow_restoration_enterprise) + step_flow(flow_restoration_state) +
-                      step_flow(flow_restoration_social);
+                      step_flow(flow_restoration_county) + step_flow(flow_restoration_social);
     value[cost] = active_cost_yuan_per_ha(w);
     const double spent = total_flow(flow_restoration_enterprise) +
-                         total_flow(flow_restoration_state) + total_flow(flow_restoration_social);
+                         total_flow(flow_restoration_state) + total_flow(flow_restoration_county) +
+                         total_flow(flow_restoration_social);
     value[net_cost] =
         w.finance.established_total_ha > 0.0
             ? (spent - total_flow(flow_carbon_revenue)) / w.finance.established_total_ha
@@ -145,6 +149,7 @@ public:
     value[carbon_revenue] = step_flow(flow_carbon_revenue);
     value[green_land] = w.params.restoration.green_conversion_share * value[restored];
     value[fiscal_spending] = step_flow(flow_restoration_state) +
+                             step_flow(flow_restoration_county) +
                              step_flow(flow_compensation_local) +
                              step_flow(flow_compensation_state) + step_flow(flow_inspection_cost);
     value[fiscal_balance] = static_cast<double>(w.finance.fiscal_balance_yuan) +
@@ -153,6 +158,7 @@ public:
                             total_flow(flow_compensation_state) - total_flow(flow_inspection_cost);
     value[social_invested] = step_flow(flow_restoration_social);
     value[cash] = enterprise_cash_yuan(w);
+    value[county_legacy] = step_flow(flow_restoration_county);
   }
 };
 

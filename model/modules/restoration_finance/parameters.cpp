@@ -31,6 +31,12 @@ std::vector<ParameterBinding> restoration_finance_parameter_rows() {
   t.push_back(field("government.legacy_plan_years", &P::government,
                     &GovernmentParams::legacy_plan_years, 1, 200,
                     {"year", "legacy restoration is planned over this many years", m43}));
+  t.push_back(field("government.county_restoration_share", &P::government,
+                    &GovernmentParams::county_restoration_share, 0, 1,
+                    {"1",
+                     "most of its yearly budget a county spends co-funding the legacy mines of "
+                     "its strip over the next year, out of what the year's compensation left",
+                     m25}));
   // [restoration]
   t.push_back(field("restoration.cost_active_yuan_per_ha", &P::restoration,
                     &RestorationParams::cost_active_yuan_per_ha, 0, 1e8,

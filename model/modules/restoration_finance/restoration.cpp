@@ -1,4 +1,4 @@
-// Restoration work (MODEL.md §4.2, §4.3): cohorts establish or fail, owners restore their
+// Restoration work (docs/odd.md §3.5, §3.6): cohorts establish or fail, owners restore their
 // mines from deposit and cash, the higher government and social capital restore legacy
 // mines (social capital partly bond-financed), and established land sells its carbon.
 #include "agents/social_capital/market.hpp"
@@ -10,6 +10,10 @@
 
 namespace minesim::restoration_finance {
 namespace {
+
+/// An uncompensated area this small after land is returned counts as none (claims with
+/// damage have more than 1e-9 ha uncompensated: ClaimStore::unsettled).
+constexpr double uncompensated_epsilon_ha = 1e-9;
 
 /// Per mine: 1 - labour_cost_reduction * participating share of the households of villages
 /// affected by the mine. Written to scratch.labour_factor.
@@ -39,7 +43,13 @@ void labour_factors(const World& w, RestorationScratch& scratch) {
 }
 
 /// Establish (or fail) the cohorts that started `lag` months ago; return farmland to its
-/// claimants in proportion to the established share of each mine's unrestored land.
+/// claimants in proportion to the established share of each mine's unrestored land. Returned
+/// land ends the claim on it (docs/odd.md §3.7, rev. 2): the claim's uncompensated area falls by
+/// the returned area too (never below 0; nothing is owed for land returned before an
+/// agreement), amounts already agreed stand, and a claim left with no uncompensated area has
+/// no damage clock. The household's official value of its damage loses the returned area it
+/// was still owed for, at the current official value per ha, unless an agreement on the claim
+/// is waiting for payment (that agreed amount covers the land and stands).
 void establish_cohorts(const World& w, const RestorationWrites& out, RestorationScratch& scratch,
                        std::int64_t step) {
   const std::size_t lag = lag_months(w);
@@ -82,15 +92,28 @@ void establish_cohorts(const World& w, const RestorationWrites& out, Restoration
     const std::uint32_t a = h.village[i];
     const std::uint32_t first = v.affected_offsets[a];
     double returned = 0.0;
+    double released = 0.0; // uncompensated area returned before any agreement
     for (std::uint32_t k = 0; k < v.affected_offsets[a + 1] - first; ++k) {
       const double share = returned_share[v.affected_mine[first + k]];
       if (share <= 0.0) continue;
-      double& physical = out.claim_physical_ha[h.claim_first[i] + k];
+      const std::size_t c = h.claim_first[i] + k;
+      double& physical = out.claim_physical_ha[c];
       const double back = physical * share;
       physical -= back;
       returned += back;
+      double& uncompensated = out.claim_uncompensated_ha[c];
+      if (uncompensated <= 0.0) continue;
+      double left = uncompensated - back;
+      if (left <= uncompensated_epsilon_ha) left = 0.0;
+      if (w.claims.pending_yuan[c] == 0) released += uncompensated - left;
+      uncompensated = left;
+      if (left == 0.0 && !out.claim_damaged_since.empty())
+        out.claim_damaged_since[c] = ClaimStore::no_step;
     }
     out.damaged_land_ha[i] = std::max(0.0, out.damaged_land_ha[i] - returned);
+    if (released > 0.0)
+      out.official_value_yuan[i] =
+          std::max(0.0, out.official_value_yuan[i] - released * w.official_value_yuan_per_ha);
   }
 }
 
@@ -102,21 +125,28 @@ void start_restoration(const RestorationWrites& out, std::size_t lag, std::size_
   out.restoring_cohort_ha[cohort_index(lag, k, slot, funder)] += area_ha;
 }
 
-/// Spend up to `budget_yuan` on legacy mines, split in proportion to their damaged land.
-/// Returns the yuan actually spent (rounded per mine).
+/// A county value meaning every county.
+constexpr std::size_t all_counties = static_cast<std::size_t>(-1);
+
+/// Spend up to `budget_yuan` on the legacy mines of `county` (all_counties: every legacy
+/// mine), split in proportion to their damaged land. Returns the yuan actually spent
+/// (rounded per mine).
 Yuan restore_legacy(const World& w, const RestorationWrites& out, const RestorationScratch& scratch,
                     std::size_t slot, std::size_t funder, double budget_yuan,
-                    double cost_yuan_per_ha) {
+                    double cost_yuan_per_ha, std::size_t county = all_counties) {
   if (budget_yuan <= 0.0) return 0;
   const auto& m = w.mines;
+  const auto eligible = [&](std::size_t k) {
+    return m.status[k] == MineStatus::legacy && (county == all_counties || m.county[k] == county);
+  };
   double damaged = 0.0;
   for (std::size_t k = 0; k < m.size(); ++k)
-    if (m.status[k] == MineStatus::legacy) damaged += out.damaged_ha[k];
+    if (eligible(k)) damaged += out.damaged_ha[k];
   if (damaged <= 0.0) return 0;
   const std::size_t lag = lag_months(w);
   Yuan spent = 0;
   for (std::size_t k = 0; k < m.size(); ++k) {
-    if (m.status[k] != MineStatus::legacy || out.damaged_ha[k] <= 0.0) continue;
+    if (!eligible(k) || out.damaged_ha[k] <= 0.0) continue;
     const double unit_cost = cost_yuan_per_ha * scratch.labour_factor[k];
     const double area =
         std::min(out.damaged_ha[k], budget_yuan * out.damaged_ha[k] / damaged / unit_cost);
@@ -139,7 +169,7 @@ void sell_carbon(const World& w, const RestorationWrites& out) {
       const Yuan revenue = to_yuan(monthly_carbon_revenue_yuan(
           ha, r.sequestration_t_co2_per_ha_year, mk.carbon_price_yuan_per_t));
       out.ledger.transfer(Ledger::outside, funder_account(w, k, f), revenue, flow_carbon_revenue);
-      if (f == funder_state) out.fiscal_balance_yuan += revenue;
+      if (f == funder_state || f == funder_county) out.fiscal_balance_yuan += revenue;
     }
   }
 }
@@ -177,7 +207,7 @@ void restore(const World& w, const RestorationWrites& out, RestorationScratch& s
         owner_restoration_ha(complies, m.new_damage_ha[k], out.damaged_ha[k],
                              p.enterprises.backlog_share_per_year, p.enterprises.shirk_effort);
     if (!complies) {
-      // What a complier would have restored: the basis of fines (MODEL.md §4.8).
+      // What a complier would have restored: the basis of fines (docs/odd.md §3.11).
       const double full = owner_restoration_ha(true, m.new_damage_ha[k], out.damaged_ha[k],
                                                p.enterprises.backlog_share_per_year, 1.0);
       out.avoided_ha[k] += full - area;
@@ -198,6 +228,17 @@ void restore(const World& w, const RestorationWrites& out, RestorationScratch& s
                                     w.finance.state_legacy_yuan_per_month, legacy_cost);
   ledger.transfer(w.governments.higher_account, Ledger::outside, state, flow_restoration_state);
   out.fiscal_balance_yuan -= state;
+  // Beside it, each county co-funds the legacy mines of its own strip from its fund.
+  const auto& g = w.governments;
+  for (std::size_t county = 0; county < g.size(); ++county) {
+    const std::size_t fund = g.legacy_fund_account[county];
+    const double budget = std::min(g.legacy_cofunding_yuan_per_month[county],
+                                   static_cast<double>(std::max<Yuan>(0, ledger.balance(fund))));
+    const Yuan spent =
+        restore_legacy(w, out, scratch, slot, funder_county, budget, legacy_cost, county);
+    ledger.transfer(fund, Ledger::outside, spent, flow_restoration_county);
+    out.fiscal_balance_yuan -= spent;
+  }
   if (out.bond_payment_yuan_per_month > 0.0) {
     ledger.transfer(w.accounts.social_capital, Ledger::outside,
                     to_yuan(out.bond_payment_yuan_per_month), flow_bond_repayment);

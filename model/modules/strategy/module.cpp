@@ -1,4 +1,4 @@
-// Strategy updates (MODEL.md §4.9): at each year end, enterprises choose to comply or shirk
+// Strategy updates (docs/odd.md §3.12): at each year end, enterprises choose to comply or shirk
 // and local governments to supervise strictly or laxly, by logit choice on their payoffs;
 // credit ratings set output quotas.
 #include "model/module.hpp"
@@ -27,6 +27,10 @@ struct StrategyWrites {
   std::span<double> fines_this_year;                  ///< per government: reset for the year
   std::span<double> inspections_this_year;            ///< per government: reset for the year
   std::span<std::uint8_t> report_detection_this_year; ///< per government: reset for the year
+  std::span<double> report_inspections_this_year;     ///< per government: reset for the year
+  std::span<double> report_fines_this_year;           ///< per government: reset for the year
+  std::span<double> payoff_strict_yuan;               ///< per government: the year's payoffs
+  std::span<double> payoff_lax_yuan;                  ///< per government
   std::span<double> quota_factor;                     ///< per mine: from the new credit ratings
 
   static StrategyWrites of(World& w) {
@@ -40,6 +44,10 @@ struct StrategyWrites {
             g.fines_this_year,
             g.inspections_this_year,
             g.report_detection_this_year,
+            g.report_inspections_this_year,
+            g.report_fines_this_year,
+            g.payoff_strict_yuan,
+            g.payoff_lax_yuan,
             w.mines.quota_factor};
   }
 };
@@ -66,6 +74,7 @@ void update_strategies(const World& w, const StrategyWrites& out, std::int64_t s
       continue;
     }
     double output_10kt = 0.0, comply_yuan_per_month = 0.0, detections = 0.0, profit = 0.0;
+    double unremedied_detections = 0.0; // sum over mines of detection rate * P(not remedied)
     std::size_t mines = 0;
     for (std::size_t j = 0; j < m.size(); ++j) {
       if (m.owner[j] != static_cast<std::int32_t>(k) || m.status[j] == MineStatus::legacy) continue;
@@ -78,7 +87,9 @@ void update_strategies(const World& w, const StrategyWrites& out, std::int64_t s
       comply_yuan_per_month += owner_restoration_ha(true, new_damage, m.damaged_ha[j] + new_damage,
                                                     p.enterprises.backlog_share_per_year, 1.0) *
                                cost_per_ha;
-      detections += detection_rate_estimate(w, m.county[j]);
+      const double rate = detection_rate_estimate(w, m.county[j]);
+      detections += rate;
+      unremedied_detections += rate * unremedied_probability_estimate(w, m.county[j]);
     }
     if (mines == 0) continue;
     // A closed-only owner produces nothing: reckon its costs per default mine's output.
@@ -87,12 +98,17 @@ void update_strategies(const World& w, const StrategyWrites& out, std::int64_t s
     const double after_detection = std::max(0.0, out.credit_score[k] - sp.credit_penalty);
     const double cut = quota_cut(sp, static_cast<int>(rating_of(after_detection)),
                                  p.supervision_policy.credit_linkage);
-    ShirkCost c{
-        comply_yuan_per_month / per,
-        (1.0 - p.enterprises.shirk_effort) * comply_yuan_per_month / static_cast<double>(mines),
-        per,
-        static_cast<double>(w.ledger.balance(e.deposit_account[k])) / static_cast<double>(mines),
-        12.0 * cut * profit / static_cast<double>(mines)};
+    // The deposit counts only as far as a detected violation stays unremedied (rev. 2): the
+    // chance of that in the counties of its mines, weighted by their detection rates.
+    const double unremedied = detections > 0.0 ? unremedied_detections / detections : 0.0;
+    ShirkCost c{comply_yuan_per_month / per,
+                (1.0 - p.enterprises.shirk_effort) * comply_yuan_per_month /
+                    static_cast<double>(mines),
+                per,
+                expected_forfeit_yuan(unremedied,
+                                      static_cast<double>(w.ledger.balance(e.deposit_account[k])) /
+                                          static_cast<double>(mines)),
+                12.0 * cut * profit / static_cast<double>(mines)};
     const double cost_shirk = shirk_cost_yuan_per_10kt(sp, c, p.enterprises.shirk_effort,
                                                        detections / static_cast<double>(mines));
     const double cost_comply = c.restoration_yuan_per_10kt;
@@ -102,30 +118,39 @@ void update_strategies(const World& w, const StrategyWrites& out, std::int64_t s
     out.complies[k] = rng.uniform(1) < chance ? 1 : 0;
   }
 
-  // Counties: logit choice on the payoff of strict over lax supervision.
-  for (std::size_t county = 0; county < w.governments.size(); ++county) {
+  // Counties: logit choice on the payoff of strict over lax supervision, the one played this
+  // year credited with what happened, the other estimated from the same year (rev. 2).
+  const auto& g = w.governments;
+  for (std::size_t county = 0; county < g.size(); ++county) {
     const double rate = county_active_restoration_rate(w, county);
-    CountyOutlook o{};
-    o.extra_inspections_per_year =
-        12.0 * (inspections_per_month(sp, true, p.supervision_policy.joint_centre) -
-                inspections_per_month(sp, false, p.supervision_policy.joint_centre));
-    o.fines_per_inspection_yuan =
-        w.governments.inspections_this_year[county] > 0.0
-            ? w.governments.fines_this_year[county] / w.governments.inspections_this_year[county]
-            : 0.0;
-    o.restoration_rate_rose = rate > w.governments.active_rate_last_year[county];
-    o.report_found_violation = w.governments.report_detection_this_year[county] != 0;
-    o.stability_pressure = w.governments.stability_pressure[county];
+    CountyYear y{};
+    y.played_strict = g.strict[county] != 0;
+    y.strict_inspections_per_month =
+        inspections_per_month(sp, true, p.supervision_policy.joint_centre);
+    y.lax_inspections_per_month =
+        inspections_per_month(sp, false, p.supervision_policy.joint_centre);
+    y.inspections = g.inspections_this_year[county];
+    y.report_inspections = g.report_inspections_this_year[county];
+    y.fines_yuan = g.fines_this_year[county];
+    y.report_fines_yuan = g.report_fines_this_year[county];
+    y.restoration_rate_rose = rate > g.active_rate_last_year[county];
+    y.report_found_violation = g.report_detection_this_year[county] != 0;
+    y.stability_pressure = g.stability_pressure[county];
+    const CountyPayoffs payoff = county_payoffs(sp, y);
+    out.payoff_strict_yuan[county] = payoff.strict_yuan;
+    out.payoff_lax_yuan[county] = payoff.lax_yuan;
     const CounterRng rng(seed, streams::government_strategy, static_cast<std::uint64_t>(step),
                          county);
     const double chance = rng.uniform(0) < sp.exploration
                               ? 0.5
-                              : strict_probability(sp, strict_advantage_yuan(sp, o));
+                              : strict_probability(sp, payoff.strict_yuan - payoff.lax_yuan);
     out.strict[county] = rng.uniform(1) < chance ? 1 : 0;
     out.active_rate_last_year[county] = rate;
     out.fines_this_year[county] = 0.0;
     out.inspections_this_year[county] = 0.0;
     out.report_detection_this_year[county] = 0;
+    out.report_inspections_this_year[county] = 0.0;
+    out.report_fines_this_year[county] = 0.0;
   }
   // Quotas from the credit scores updated above.
   set_quotas(w, out.quota_factor);

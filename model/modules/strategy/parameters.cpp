@@ -20,14 +20,14 @@ std::vector<ParameterBinding> strategy_parameter_rows() {
       "enterprises.initial_credit_score", &P::enterprises, &EnterpriseParams::initial_credit_score,
       0, 100, {"point", "credit score at start (A >= 85, B >= 70, C >= 50, else D)", m24}, false));
   sup("credit_reward", &SupervisionParams::credit_reward, 0, 100, "point",
-      "credit score gained per compliant year without detection", "MODEL.md §2.4");
+      "credit score gained per compliant year without detection", "docs/odd.md §1.2");
   sup("quota_cut_C", &SupervisionParams::quota_cut_C, 0, 1, "1",
       "output quota cut of rating C under credit linkage", m48);
   sup("quota_cut_D", &SupervisionParams::quota_cut_D, 0, 1, "1",
       "output quota cut of rating D under credit linkage", m48);
   t.push_back(
       field("supervision.initial_strict", &P::supervision, &SupervisionParams::initial_strict, 0, 1,
-            {"1", "local governments start with strict supervision", "MODEL.md §2.5"}, false));
+            {"1", "local governments start with strict supervision", "docs/odd.md §1.2"}, false));
   sup("inspection_cost_yuan", &SupervisionParams::inspection_cost_yuan, 0, 1e12, "yuan",
       "cost of one inspection to the county", m49);
   sup("performance_reward_yuan", &SupervisionParams::performance_reward_yuan, 0, 1e12, "yuan/year",
@@ -45,6 +45,10 @@ std::vector<ParameterBinding> strategy_parameter_rows() {
       "chance of a random (50/50) strategy instead of the logit choice", m49);
   sup("reputation_loss_yuan", &SupervisionParams::reputation_loss_yuan, 0, 1e12, "yuan",
       "an enterprise's reputation loss per detected violation", chosen);
+  sup("unremedied_prior", &SupervisionParams::unremedied_prior, 0, 1, "1",
+      "prior chance that a detected violation is not remedied in time (one pseudo-observation "
+      "beside the county's last 3 years of detections and forfeits)",
+      m49);
   t.push_back(field("policy.credit_linkage", &P::supervision_policy,
                     &SupervisionPolicy::credit_linkage, 0, 1,
                     {"1", "ratings C and D cut output quotas", m48}));

@@ -1,4 +1,4 @@
-// Supervision (MODEL.md §4.8): report-triggered and routine inspections by each local
+// Supervision (docs/odd.md §3.11): report-triggered and routine inspections by each local
 // government, fines, remedies and forfeited deposits.
 #include "model/module.hpp"
 #include "agents/government/supervision.hpp"
@@ -28,8 +28,11 @@ struct SupervisionWrites {
   std::span<double> fines_this_year;
   std::span<double> inspection_budget; ///< fractional inspections carried over
   std::span<std::uint8_t> report_detection_this_year;
+  std::span<double> report_inspections_this_year;
+  std::span<double> report_fines_this_year;
   std::span<std::int32_t> detection_history;   ///< ring: this month's slot
   std::span<std::int32_t> shirk_month_history; ///< ring: this month's slot
+  std::span<std::int32_t> forfeit_history;     ///< ring: this month's slot
   // Per enterprise: penalties of detected violations.
   std::span<double> credit_score;
   std::span<std::uint8_t> detected_this_year;
@@ -54,8 +57,11 @@ struct SupervisionWrites {
             g.fines_this_year,
             g.inspection_budget,
             g.report_detection_this_year,
+            g.report_inspections_this_year,
+            g.report_fines_this_year,
             g.detection_history,
             g.shirk_month_history,
+            g.forfeit_history,
             e.credit_score,
             e.detected_this_year,
             m.remedy_deadline,
@@ -85,6 +91,7 @@ void inspect(const World& w, const SupervisionWrites& out, std::int64_t step, st
   const auto& m = w.mines;
   ++out.inspections;
   out.inspections_this_year[county] += 1.0;
+  if (by_report) out.report_inspections_this_year[county] += 1.0;
   out.ledger.transfer(w.governments.account[county], Ledger::outside,
                       to_yuan(sp.inspection_cost_yuan), flow_inspection_cost);
   bool detected = false;
@@ -101,6 +108,7 @@ void inspect(const World& w, const SupervisionWrites& out, std::int64_t step, st
     out.ledger.transfer(w.enterprises.cash_account[owner], w.governments.account[county], fine,
                         flow_fines);
     out.fines_this_year[county] += static_cast<double>(fine);
+    if (by_report) out.report_fines_this_year[county] += static_cast<double>(fine);
     out.credit_score[owner] = std::max(0.0, out.credit_score[owner] - sp.credit_penalty);
     out.detected_this_year[owner] = 1;
     out.remedy_deadline[k] = step + sp.remedy_months;
@@ -148,6 +156,9 @@ void settle_remedies(const World& w, const SupervisionWrites& out, std::int64_t 
       const Yuan balance = out.ledger.balance(deposit);
       if (balance > 0)
         out.ledger.transfer(deposit, w.governments.account[m.county[k]], balance, flow_forfeit);
+      ++out.forfeit_history[(static_cast<std::size_t>(step) % history_months) *
+                                w.governments.size() +
+                            m.county[k]];
     }
     out.remedy_deadline[k] = -1;
     out.remedy_ha[k] = 0.0;
@@ -166,6 +177,7 @@ void supervise(const World& w, const SupervisionWrites& out, SupervisionScratch&
   for (std::size_t county = 0; county < counties; ++county) {
     out.detection_history[slot + county] = 0;
     out.shirk_month_history[slot + county] = 0;
+    out.forfeit_history[slot + county] = 0;
   }
   for (std::size_t k = 0; k < m.size(); ++k)
     if (owner_shirks(w, k) && m.status[k] != MineStatus::legacy)

@@ -35,7 +35,7 @@ std::vector<ParameterBinding> supervision_parameter_rows() {
                      "forfeited",
                      m48}));
   sup("credit_penalty", &SupervisionParams::credit_penalty, 0, 100, "point",
-      "credit score lost per detected violation", "MODEL.md §2.4");
+      "credit score lost per detected violation", "docs/odd.md §1.2");
   t.push_back(field("policy.digital_platform", &P::supervision_policy,
                     &SupervisionPolicy::digital_platform, 0, 1,
                     {"1", "full-life-cycle digital supervision raises detection", m48}));

@@ -1,4 +1,4 @@
-// The virtual survey (MODEL.md §4.10): at the survey steps, a sample of households answers
+// The virtual survey (docs/odd.md §3.13): at the survey steps, a sample of households answers
 // Likert items generated from their latent perceptions; reliability, validity and the
 // structural model are estimated from the answers, as a field survey would be.
 #include "model/module.hpp"

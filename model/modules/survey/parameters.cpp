@@ -12,7 +12,7 @@ ParameterBinding survey_steps() {
   row.spec.unit = "step";
   row.spec.meaning = "steps at which the virtual survey is taken: \"last\" or a list such as "
                      "\"60, 120, last\"";
-  row.spec.source = "MODEL.md §4.10";
+  row.spec.source = "docs/odd.md §3.13";
   row.set = [](Parameters& p, const Value& v) {
     p.survey.steps = parse_survey_steps(std::get<std::string>(v));
   };
@@ -36,11 +36,12 @@ std::vector<ParameterBinding> survey_parameter_rows() {
                      m410}));
   t.push_back(field("survey.items_per_construct", &P::survey, &SurveyParams::items_per_construct, 2,
                     50, {"item", "Likert items per construct", m410}));
-  t.push_back(field("survey.loading", &P::survey, &SurveyParams::loading, 0, 0.99,
-                    {"1", "weight of the latent in an answer (the rest is uniform noise)",
-                     "MODEL.md §4.10 gives 0.8; raised to 0.9 so that the baseline survey reaches "
-                     "the source's KMO > 0.9 (0.88-0.89 at 0.8 once governance is modelled; "
-                     "docs/model.md)"}));
+  t.push_back(
+      field("survey.loading", &P::survey, &SurveyParams::loading, 0, 0.99,
+            {"1", "weight of the latent in an answer (the rest is uniform noise)",
+             "docs/odd.md §3.13 gives 0.8; raised to 0.9 so that the baseline survey reaches "
+             "the source's KMO > 0.9 (0.88-0.89 at 0.8 once governance is modelled; "
+             "docs/model.md)"}));
   t.push_back(field("survey.bootstrap_resamples", &P::survey, &SurveyParams::bootstrap_resamples, 0,
                     1e6, {"resample", "bootstrap resamples for the indirect effect", m410}));
   t.push_back(field("survey.interval_level", &P::survey, &SurveyParams::interval_level, 0.5, 0.999,

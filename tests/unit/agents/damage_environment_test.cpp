@@ -10,7 +10,7 @@
 using namespace minesim;
 
 TEST(Damage, NewDamageIsProportionalToOutput) {
-  // MODEL.md §2.2: a default mine, 50 kt a month at 0.25 ha per 10 kt, damages 1.25 ha.
+  // docs/odd.md §1.2: a default mine, 50 kt a month at 0.25 ha per 10 kt, damages 1.25 ha.
   EXPECT_DOUBLE_EQ(new_damage_ha(50000.0, 0.25), 1.25);
   EXPECT_DOUBLE_EQ(new_damage_ha(0.0, 0.25), 0.0);
   EXPECT_DOUBLE_EQ(new_damage_ha(10000.0, 0.18), 0.18);
@@ -37,6 +37,7 @@ TEST(Damage, CapScalesPartsDownToTheUndamagedLand) {
 TEST(Environment, MatchesTheFormulasOfModelSection41) {
   MineStore mines;
   mines.status = {MineStatus::active, MineStatus::legacy};
+  mines.halted = {0, 0};
   mines.damaged_ha = {50.0, 100.0};
   mines.restoring_ha = {10.0, 0.0};
   mines.restored_ha = {0.0, 20.0};
@@ -55,6 +56,7 @@ TEST(Environment, MatchesTheFormulasOfModelSection41) {
 TEST(Environment, LossesAreClippedAtOne) {
   MineStore mines;
   mines.status = {MineStatus::active};
+  mines.halted = {0};
   mines.damaged_ha = {1000.0};
   mines.restoring_ha = {0.0};
   mines.restored_ha = {0.0};
@@ -67,8 +69,9 @@ TEST(Environment, LossesAreClippedAtOne) {
 }
 
 TEST(CompensationFee, ReproducesTheHainanExample) {
-  // MODEL.md §4.4: 229.5956 million yuan in total, spread over 26 years with r = 0, gives
-  // 8.8306 million yuan a year; and the present value of that annuity is the total.
+  // The source study's mining area in Hainan: 229.5956 million yuan in total, spread over 26
+  // years with r = 0, gives 8.8306 million yuan a year; the present value of that annuity at
+  // r = 0 is the total again.
   EXPECT_NEAR(annuity_yuan_per_year(229.5956e6, 0.0, 26.0), 8.8306e6, 0.00005e6);
   EXPECT_NEAR(present_value_yuan(8.8306e6, 0.0, 26.0), 229.5956e6, 0.00005e6);
 }
@@ -79,9 +82,24 @@ TEST(CompensationFee, PresentValueAndAnnuityWithDiscounting) {
               1e-9);
   EXPECT_NEAR(annuity_yuan_per_year(present_value_yuan(1000.0, 0.042, 26.0), 0.042, 26.0), 1000.0,
               1e-9);
-  // Cropland to mining land: 3406.5 * (4.01 - 0.20) = 12978.765 yuan/ha/year.
+}
+
+TEST(CompensationFee, TheWholeEsvPathGivesHandComputedValues) {
+  // Equivalents: cropland 4.01 to mining land 0.20 at 3406.5 yuan per equivalent and ha-year
+  // lose 3406.5 * 3.81 = 12978.765 yuan/ha/year.
   EXPECT_NEAR(esv_loss_yuan_per_year(1.0, 3406.5, 4.01, 0.20), 12978.765, 1e-9);
-  const FeeParams fee;
-  EXPECT_NEAR(official_value_yuan_per_ha(fee), 12978.765 * (1.0 - std::pow(1.042, -26.0)) / 0.042,
-              1e-6);
+  EXPECT_NEAR(esv_loss_yuan_per_year(2.5, 3406.5, 4.01, 0.20), 32446.9125, 1e-9);
+  // Present value over 26 years at r = 0.042: the sum of 12978.765 / 1.042^t for t = 1..26,
+  // added term by term outside the program: 202,989.5268 yuan/ha.
+  FeeParams fee;
+  EXPECT_NEAR(official_value_yuan_per_ha(fee), 202989.5268, 1e-4);
+  // At r = 0 the present value is the plain sum: 26 * 12978.765 = 337,447.89 yuan/ha.
+  fee.discount_rate = 0.0;
+  EXPECT_NEAR(official_value_yuan_per_ha(fee), 337447.89, 1e-6);
+  // Another case through every parameter: 2.5 ha, 10 years at 5%: 250,546.4576 yuan.
+  fee = FeeParams{3406.5, 4.01, 0.20, 0.05, 10.0};
+  EXPECT_NEAR(2.5 * official_value_yuan_per_ha(fee), 250546.4576, 1e-4);
+  // No change of land use, no loss.
+  fee = FeeParams{3406.5, 0.20, 0.20, 0.042, 26.0};
+  EXPECT_EQ(official_value_yuan_per_ha(fee), 0.0);
 }

@@ -27,7 +27,7 @@ TEST(Supervision, InspectionsDetectionAndFinesFollowModelSection48) {
 }
 
 TEST(Supervision, StrictSupervisionDecidesComplianceAtTheModelsScale) {
-  // MODEL.md §4.8 scale check: a default mine (5 x 10 kt a month) avoids about 36,000 yuan
+  // docs/odd.md §3.11 scale check: a default mine (5 x 10 kt a month) avoids about 36,000 yuan
   // per 10 kt by shirking; four mines per county share 0.5 inspections a month that detect
   // half the time, so strict supervision detects about 1/16 per mine-month, lax 0.3 of it.
   const SupervisionParams p;
@@ -48,12 +48,17 @@ TEST(Supervision, StrictSupervisionDecidesComplianceAtTheModelsScale) {
 
 TEST(Supervision, CountiesWeighCostsRewardsPenaltiesAndPressure) {
   const SupervisionParams p;
-  CountyOutlook o{4.2, 0.0, false, false, 0.0};
-  EXPECT_DOUBLE_EQ(strict_advantage_yuan(p, o), -4.2 * 100000);
-  o.restoration_rate_rose = true;
-  o.report_found_violation = true;
-  o.stability_pressure = 500;
-  EXPECT_DOUBLE_EQ(strict_advantage_yuan(p, o), -420000 + 2e6 + 3e6 + 2000 * 500);
+  // A strict year of 6 routine inspections without a fine; lax would have made 1.8.
+  CountyYear y{true, 0.5, 0.15, 6.0, 0.0, 0.0, 0.0, false, false, 0.0};
+  const auto advantage = [&] {
+    const CountyPayoffs c = county_payoffs(p, y);
+    return c.strict_yuan - c.lax_yuan;
+  };
+  EXPECT_DOUBLE_EQ(advantage(), -4.2 * 100000);
+  y.restoration_rate_rose = true;
+  y.report_found_violation = true;
+  y.stability_pressure = 500;
+  EXPECT_DOUBLE_EQ(advantage(), -420000 + 2e6 + 3e6 + 2000 * 500);
   EXPECT_DOUBLE_EQ(strict_probability(p, 0.0), 0.5);
 }
 

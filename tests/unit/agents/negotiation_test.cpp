@@ -17,7 +17,7 @@ int agreement_round(double expectation, double informed, bool government_organiz
   const double informed_eff =
       government_organized ? effective_informed(informed, p.gov_trust_gain) : informed;
   for (int k = 0; k < p.rounds; ++k) {
-    const double offer = offer_yuan(official, 1.0, k, p.payer_concession, cap);
+    const double offer = offer_yuan(official, 1.0, k, p.rounds - 1, p.payer_reluctance, cap);
     const double demand = demand_yuan(official, expectation, 1.0, informed_eff, k, p);
     if (offer >= demand) return k;
   }
@@ -39,10 +39,12 @@ TEST(Negotiation, ModelTermsFollowTheTableOfModelSection44) {
             PaymentMix::in_kind_and_lump_sum);
 }
 
-TEST(Negotiation, OffersRiseByTheConcessionUpToTheCap) {
-  EXPECT_DOUBLE_EQ(offer_yuan(1000, 1.0, 0, 0.05, 1.5), 1000);
-  EXPECT_DOUBLE_EQ(offer_yuan(1000, 1.0, 3, 0.05, 1.5), 1150);
-  EXPECT_DOUBLE_EQ(offer_yuan(1000, 1.4, 5, 0.05, 1.5), 1500); // 1.4 * 1.25 = 1.75 > cap
+TEST(Negotiation, OffersConcedeFromGenerosityToTheCap) {
+  EXPECT_DOUBLE_EQ(offer_yuan(1000, 1.0, 0, 5, 1.5, 1.5), 1000);
+  // 1000 * (1 + 0.5 * (3/5)^1.5)
+  EXPECT_NEAR(offer_yuan(1000, 1.0, 3, 5, 1.5, 1.5), 1000 * (1 + 0.5 * std::pow(0.6, 1.5)), 1e-9);
+  EXPECT_DOUBLE_EQ(offer_yuan(1000, 1.4, 5, 5, 1.5, 1.5), 1500); // the last round: the cap
+  EXPECT_DOUBLE_EQ(offer_yuan(1000, 1.7, 0, 5, 1.5, 1.5), 1500); // generosity capped at the cap
 }
 
 TEST(Negotiation, DemandsFollowTheFormula) {

@@ -65,6 +65,6 @@ TEST(Economy, HouseholdIncomeAddsItsSources) {
 
 TEST(Economy, MiningJobsScaleWithOutput) {
   const EconomyParams p;
-  EXPECT_EQ(mining_jobs(p, 50000), 150); // MODEL.md §4.2: about 150 per default mine
+  EXPECT_EQ(mining_jobs(p, 50000), 150); // docs/odd.md §3.5: about 150 per default mine
   EXPECT_EQ(mining_jobs(p, 0), 0);
 }

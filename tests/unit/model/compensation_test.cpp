@@ -51,28 +51,6 @@ INSTANTIATE_TEST_SUITE_P(AllFive, CompensationModels,
                          ::testing::Values("enterprise_direct", "enterprise_funded_gov_organized",
                                            "joint", "state_funded", "investment_promotion"));
 
-TEST(Compensation, APayerWithoutCashCannotPayAndHouseholdsWait) {
-  // Enterprises start without cash and lose money on every tonne: their agreed claims wait.
-  Simulation sim(small_region({"enterprises.initial_cash_months=0", "enterprises.deposit_years=0",
-                               "enterprises.operating_cost_yuan_per_t=700",
-                               "compensation.legacy_model=state_funded", "simulation.steps=36"}));
-  ASSERT_TRUE(sim.run());
-  const World& w = sim.world();
-  EXPECT_EQ(w.ledger.total_flow(flow_compensation_enterprise), 0);
-  std::size_t waiting = 0;
-  for (std::size_t c = 0; c < w.claims.pending_yuan.size(); ++c)
-    if (w.claims.pending_yuan[c] > 0) {
-      ++waiting;
-      EXPECT_GT(w.claims.uncompensated_ha[c], 0.0); // not compensated yet
-      EXPECT_GE(w.mines.owner[static_cast<std::size_t>(
-                    w.villages.affected_mine
-                        [w.villages.affected_offsets[w.households.village[w.claims.household[c]]] +
-                         (c - w.households.claim_first[w.claims.household[c]])])],
-                0);
-    }
-  EXPECT_GT(waiting, 0u);
-}
-
 TEST(Compensation, EventRowsAreSortedAndMatchTheCounters) {
   Simulation sim(small_region({"simulation.steps=48"}));
   ASSERT_TRUE(sim.run());
@@ -98,15 +76,4 @@ TEST(Compensation, EventRowsAreSortedAndMatchTheCounters) {
     }
   }
   EXPECT_EQ(agreed_rows, agreements);
-}
-
-TEST(Compensation, VillagesOpenClaimsInTheirMonth) {
-  Simulation sim(small_region({"simulation.steps=24"}));
-  ASSERT_TRUE(sim.run());
-  for (const auto& e : sim.world().negotiation_events) {
-    const auto village = sim.world().households.village[static_cast<std::size_t>(e.household)];
-    const auto months = model_terms(static_cast<CompensationModel>(e.model)).months_per_round;
-    const std::int64_t start = e.step - (e.rounds - 1) * months;
-    EXPECT_EQ(start % 12, village % 12) << "household " << e.household;
-  }
 }

@@ -64,6 +64,7 @@ TEST(Finance, RestorationSpendingIsAreaTimesCost) {
       }
     const double spent = static_cast<double>(w.ledger.step_flow(flow_restoration_enterprise) +
                                              w.ledger.step_flow(flow_restoration_state) +
+                                             w.ledger.step_flow(flow_restoration_county) +
                                              w.ledger.step_flow(flow_restoration_social));
     ASSERT_GT(cohorts, 0u);
     ASSERT_NEAR(spent, expected, 0.5 * static_cast<double>(cohorts) + 1e-6) << "step " << step;

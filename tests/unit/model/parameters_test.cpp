@@ -39,7 +39,7 @@ namespace {
 /// the row's key: each valid for its row, not its default, and in the form its getter gives
 /// back. A free-text row missing here fails EveryRowWritesAndReadsItsOwnField.
 const std::map<std::string, std::string> free_text_values{
-    {"survey.steps", "60, 120, last"}, // "last" or a list of steps and "last" (MODEL.md §4.10)
+    {"survey.steps", "60, 120, last"}, // "last" or a list of steps and "last" (docs/odd.md §3.13)
 };
 
 /// A value for the row `s` that is valid for it and differs from its default: reals and

@@ -186,3 +186,65 @@ TEST(World, CalendarSetChangesAParameterFromItsStep) {
   run_phase("calendar", Slot::calendar, w, 5);
   EXPECT_EQ(w.params.mines.damage_ha_per_10kt, 0.5);
 }
+
+TEST(World, OfficialValueOfDamageFollowsTheEsvFee) {
+  // The fee per ha is the hand-computed present value of the ESV loss (202,989.5268 yuan/ha at
+  // the defaults; tests/unit/agents/damage_environment_test.cpp), and each household's official
+  // value at the start is its damaged farmland at that fee.
+  const Parameters p = scenarios_for_tests::small_region();
+  const World w = make_world(p);
+  EXPECT_NEAR(w.official_value_yuan_per_ha, 202989.5268, 1e-4);
+  double damaged = 0.0;
+  for (std::size_t i = 0; i < w.households.size(); ++i) {
+    EXPECT_NEAR(w.households.official_value_yuan[i], w.households.damaged_land_ha[i] * 202989.5268,
+                1e-6 * (1.0 + w.households.official_value_yuan[i]));
+    damaged += w.households.damaged_land_ha[i];
+  }
+  EXPECT_GT(damaged, 0.0); // the test region has damaged farmland
+}
+
+TEST(World, TheLandscapeSeedHoldsTheRegionWhileTheRunSeedVaries) {
+  // Two runs on one landscape (landscape_seed 7) with run seeds 1 and 2: the same villages,
+  // mines, land, household sizes, offsets, thresholds and network; different expectations
+  // and initial information, and different behaviour.
+  const auto world = [](const char* seed) {
+    return make_world(scenarios_for_tests::small_region(
+        {"simulation.landscape_seed=7", std::string("simulation.seed=") + seed}));
+  };
+  const World a = world("1");
+  const World b = world("2");
+  EXPECT_EQ(a.villages.x_km, b.villages.x_km);
+  EXPECT_EQ(a.villages.first_household, b.villages.first_household);
+  EXPECT_EQ(a.mines.x_km, b.mines.x_km);
+  EXPECT_EQ(a.mines.output_t_per_month, b.mines.output_t_per_month);
+  EXPECT_EQ(a.households.land_ha, b.households.land_ha);
+  EXPECT_EQ(a.households.size_persons, b.households.size_persons);
+  EXPECT_EQ(a.households.threshold, b.households.threshold);
+  for (std::size_t x = 0; x < latent_count; ++x)
+    EXPECT_EQ(a.households.offset[x], b.households.offset[x]);
+  EXPECT_EQ(a.network.offsets, b.network.offsets);
+  EXPECT_EQ(a.network.targets, b.network.targets);
+  EXPECT_NE(a.households.expectation_multiplier, b.households.expectation_multiplier);
+  EXPECT_NE(a.households.informed, b.households.informed);
+  // Without it, another seed is another region.
+  const World c = make_world(scenarios_for_tests::small_region({"simulation.seed=2"}));
+  EXPECT_NE(a.villages.x_km, c.villages.x_km);
+  // And with landscape_seed equal to the run seed, the run is the same as with it unset.
+  const World d = make_world(
+      scenarios_for_tests::small_region({"simulation.seed=2", "simulation.landscape_seed=2"}));
+  EXPECT_EQ(c.households.land_ha, d.households.land_ha);
+  EXPECT_EQ(c.households.expectation_multiplier, d.households.expectation_multiplier);
+  // Behaviour differs on the one landscape.
+  Simulation s1(scenarios_for_tests::small_region(
+      {"simulation.landscape_seed=7", "simulation.seed=1", "simulation.steps=12"}));
+  Simulation s2(scenarios_for_tests::small_region(
+      {"simulation.landscape_seed=7", "simulation.seed=2", "simulation.steps=12"}));
+  ASSERT_TRUE(s1.run());
+  ASSERT_TRUE(s2.run());
+  const auto S = [](const Simulation& s) {
+    for (const auto& t : s.metrics().timeseries())
+      if (t.name == "S_mean") return t.values;
+    return std::vector<double>{};
+  };
+  EXPECT_NE(S(s1), S(s2));
+}

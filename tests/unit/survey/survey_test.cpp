@@ -21,7 +21,7 @@ using LatentColumns = std::array<std::vector<double>, latent_count>;
 /// Streams for the tests; the model passes its own survey streams.
 constexpr SurveyStreams test_streams{streams::perception, streams::damage, streams::panel_sample};
 
-/// Latents of n households following the causal chain of MODEL.md §4.6 at its fixed point,
+/// Latents of n households following the causal chain of docs/odd.md §3.9 at its fixed point,
 /// with the default coefficients and offsets Normal(0, 0.8), 40 villages with their own
 /// environment and mining intensity, and household-level compensation gaps, sectors,
 /// information and relative income. Synthetic: no network, no dynamics.
@@ -155,7 +155,7 @@ TEST(Survey, ReportsTheStatisticsOfItsOwnItems) {
 }
 
 TEST(Survey, ModelLikeChainReachesTheSourcesReliability) {
-  // Latents from the §4.6 chain with default coefficients (see model_like_latents): the
+  // Latents from the docs/odd.md §3.9 chain with default coefficients (see model_like_latents): the
   // source reports alpha > 0.8, KMO > 0.9, Bartlett p < 0.05, and the signs of the chain.
   // With these latents alpha is about 0.86 and KMO about 0.91; with independent
   // constructs KMO stays near 0.85 (see docs/analysis.md).
