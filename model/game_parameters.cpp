@@ -8,10 +8,8 @@ std::vector<ParameterBinding> game_parameter_rows() {
   std::vector<ParameterBinding> t;
   const auto game = [&](std::string key, double GameParams::*member, double lo, double hi,
                         std::string unit, std::string meaning) {
-    std::string path = "game.";
-    path += key;
-    t.push_back(field(std::move(path), &P::game, member, lo, hi,
-                      {std::move(unit), std::move(meaning), m49}, false));
+    t.push_back(field_in("game", key, &P::game, member, lo, hi,
+                         {std::move(unit), std::move(meaning), m49}, false));
   };
   // [game]
   t.push_back(field("game.tripartite", &P::game, &GameParams::tripartite, 0, 1,

@@ -13,6 +13,7 @@
 
 #include <limits>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -61,6 +62,16 @@ ParameterBinding field(std::string key, Group Parameters::*group, T Group::*memb
   };
   row.get = [group, member](const Parameters& p) { return Value{(p.*group).*member}; };
   return row;
+}
+
+/// A row binding `table.key` to `group.member`: for the rows of one scenario table.
+template <class Group, class T>
+ParameterBinding field_in(std::string_view table, std::string_view key, Group Parameters::*group,
+                          T Group::*member, double min, double max, Doc doc,
+                          bool calendar_settable = true) {
+  std::string path(table); // built with append: g++ 12 warns falsely on "x." + key
+  path.append(".").append(key);
+  return field(std::move(path), group, member, min, max, std::move(doc), calendar_settable);
 }
 
 /// Where a default comes from: the sections of the model description.

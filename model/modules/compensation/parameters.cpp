@@ -37,10 +37,8 @@ std::vector<ParameterBinding> compensation_parameter_rows() {
   std::vector<ParameterBinding> t;
   const auto neg = [&](std::string key, double NegotiationParams::*member, double lo, double hi,
                        std::string unit, std::string meaning) {
-    std::string path = "compensation."; // built in steps: g++ 12 warns falsely on "x." + key
-    path += key;
-    t.push_back(field(std::move(path), &P::negotiation, member, lo, hi,
-                      {std::move(unit), std::move(meaning), m44}));
+    t.push_back(field_in("compensation", key, &P::negotiation, member, lo, hi,
+                         {std::move(unit), std::move(meaning), m44}));
   };
   // [compensation]: the official fee
   t.push_back(field("compensation.equivalent_value_yuan_per_ha", &P::compensation,
@@ -90,10 +88,8 @@ std::vector<ParameterBinding> compensation_parameter_rows() {
                      m44}));
   const auto months = [&](std::string key, std::int64_t NegotiationParams::*member,
                           std::string meaning) {
-    std::string path = "compensation.";
-    path += key;
-    t.push_back(field(std::move(path), &P::negotiation, member, 0, 1200,
-                      {"month", std::move(meaning), m44}));
+    t.push_back(field_in("compensation", key, &P::negotiation, member, 0, 1200,
+                         {"month", std::move(meaning), m44}));
   };
   months("filing_delay_months", &NegotiationParams::filing_delay_months,
          "a claim opens when its oldest uncompensated damage is this old");

@@ -8,10 +8,8 @@ std::vector<ParameterBinding> information_parameter_rows() {
   std::vector<ParameterBinding> t;
   const auto part = [&](std::string key, double ParticipationParams::*member, double lo, double hi,
                         std::string unit, std::string meaning, std::string source) {
-    std::string path = "participation.";
-    path += key;
-    t.push_back(field(std::move(path), &P::participation, member, lo, hi,
-                      {std::move(unit), std::move(meaning), std::move(source)}));
+    t.push_back(field_in("participation", key, &P::participation, member, lo, hi,
+                         {std::move(unit), std::move(meaning), std::move(source)}));
   };
   t.push_back(field("participation.hearing_interval_months", &P::participation,
                     &ParticipationParams::hearing_interval_months, 1, 1200,

@@ -8,17 +8,13 @@ std::vector<ParameterBinding> participation_parameter_rows() {
   std::vector<ParameterBinding> t;
   const auto part = [&](std::string key, double ParticipationParams::*member, double lo, double hi,
                         std::string unit, std::string meaning, std::string source) {
-    std::string path = "participation.";
-    path += key;
-    t.push_back(field(std::move(path), &P::participation, member, lo, hi,
-                      {std::move(unit), std::move(meaning), std::move(source)}));
+    t.push_back(field_in("participation", key, &P::participation, member, lo, hi,
+                         {std::move(unit), std::move(meaning), std::move(source)}));
   };
   const auto act = [&](std::string key, double CollectiveActionParams::*member, double lo,
                        double hi, std::string unit, std::string meaning) {
-    std::string path = "participation.";
-    path += key;
-    t.push_back(field(std::move(path), &P::collective_action, member, lo, hi,
-                      {std::move(unit), std::move(meaning), "docs/odd.md §3.10"}));
+    t.push_back(field_in("participation", key, &P::collective_action, member, lo, hi,
+                         {std::move(unit), std::move(meaning), "docs/odd.md §3.10"}));
   };
   // [participation]
   part("intercept", &ParticipationParams::intercept, -100, 100, "logit",
@@ -44,10 +40,8 @@ std::vector<ParameterBinding> participation_parameter_rows() {
       "continuing chance factor per consecutive petitioning month");
   const auto act_months = [&](std::string key, std::int64_t CollectiveActionParams::*member,
                               double lo, double hi, std::string meaning) {
-    std::string path = "participation.";
-    path += key;
-    t.push_back(field(std::move(path), &P::collective_action, member, lo, hi,
-                      {"month", std::move(meaning), "docs/odd.md §3.10"}));
+    t.push_back(field_in("participation", key, &P::collective_action, member, lo, hi,
+                         {"month", std::move(meaning), "docs/odd.md §3.10"}));
   };
   act_months("grievance_damage_months", &CollectiveActionParams::grievance_damage_months, 0, 1200,
              "uncompensated damage older than this with no agreement is a grievance");

@@ -8,10 +8,8 @@ std::vector<ParameterBinding> supervision_parameter_rows() {
   std::vector<ParameterBinding> t;
   const auto sup = [&](std::string key, double SupervisionParams::*member, double lo, double hi,
                        std::string unit, std::string meaning, std::string source) {
-    std::string path = "supervision.";
-    path += key;
-    t.push_back(field(std::move(path), &P::supervision, member, lo, hi,
-                      {std::move(unit), std::move(meaning), std::move(source)}));
+    t.push_back(field_in("supervision", key, &P::supervision, member, lo, hi,
+                         {std::move(unit), std::move(meaning), std::move(source)}));
   };
   // [supervision]
   sup("inspections_per_month", &SupervisionParams::inspections_per_month, 0, 1000, "1/month",
