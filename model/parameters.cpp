@@ -316,7 +316,9 @@ std::string parameter_dictionary_markdown() {
         "in a scenario file "
         "(`[table]` then `key = value`) or on the command line (`--set table.key=value`). "
         "Ranges are inclusive. Keys marked *init* describe the initial state and cannot be "
-        "changed by a calendar `set` event.\n";
+        "changed by a calendar `set` event. The \"rule\" column names the section of the "
+        "model description whose rule reads the key; where each default value comes from (a "
+        "published value, the source study, or an assumption) is in docs/odd.md §4.\n";
   // Tables in the order the parameter table first names them, keys in table order within:
   // the layout of a resolved scenario.
   std::vector<std::string> tables;
@@ -326,7 +328,7 @@ std::string parameter_dictionary_markdown() {
   }
   for (const std::string& group : tables) {
     md << "\n## [" << group << "]\n\n"
-       << "| key | default | unit | range | meaning | read by | source |\n"
+       << "| key | default | unit | range | meaning | read by | rule |\n"
        << "|---|---|---|---|---|---|---|\n";
     for (const auto& row : parameter_table()) {
       const ParameterSpec& s = row.spec;

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 import minesim_io
-from conftest import (SYNTHETIC_EFFECTS, assert_figure, make_synthetic_batch, run_script,
-                      write_synthetic_run)
+from conftest import (ANALYSIS, SYNTHETIC_EFFECTS, assert_figure, make_synthetic_batch,
+                      run_script, write_synthetic_run)
 
 SCRIPTS = ["plot_run.py", "plot_batch.py", "plot_forest.py", "plot_distributions.py",
-           "plot_network.py", "survey_report.py"]
+           "plot_network.py", "survey_report.py", "model_results.py"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -215,3 +215,47 @@ def test_plot_forest_agrees_with_minesim_compare(minesim_exe, minesim_batch_fold
         assert row["mean"] == pytest.approx(other["mean_difference"], rel=1e-9, abs=1e-15)
         assert row["low"] == pytest.approx(other["ci_low"], rel=1e-7, abs=1e-12)
         assert row["high"] == pytest.approx(other["ci_high"], rel=1e-7, abs=1e-12)
+
+
+# ----- docs/model-results.md ---------------------------------------------------------
+
+def _reduced_batch(name, tmp_path, replicates=3):
+    """scenarios/batches/<name> with fewer replicates on a tiny region (same arms)."""
+    source = (ANALYSIS.parent / "scenarios" / "batches" / name).read_text()
+    baseline = ANALYSIS.parent / "scenarios" / "baseline.toml"
+    source = source.replace('scenario = "../baseline.toml"', f'scenario = "{baseline}"')
+    source = source.replace("replicates = 30", f"replicates = {replicates}")
+    source = source.replace("households.count = 2000",
+                            "households.count = 400\nregion.villages = 10\n"
+                            "simulation.steps = 36\nsimulation.spinup_steps = 6")
+    path = tmp_path / name
+    path.write_text(source)
+    return path
+
+
+def test_model_results_on_reduced_batches(minesim_exe, tmp_path):
+    """The script reads both shipped batch files' folders and writes every table: five
+    models on each landscape setting, and one row group per lever."""
+    folders = {}
+    for name in ("model_results.toml", "levers.toml"):
+        folders[name] = tmp_path / name.replace(".toml", "")
+        subprocess.run([minesim_exe, "batch", str(_reduced_batch(name, tmp_path)), "-o",
+                        str(folders[name]), "--quiet"], check=True, timeout=600)
+    out = tmp_path / "results.md"
+    run_script("model_results.py", folders["model_results.toml"], "--levers",
+               folders["levers.toml"], "-o", out)
+    text = out.read_text()
+    for model in ("enterprise_direct", "enterprise_funded_gov_organized", "joint",
+                  "state_funded", "investment_promotion"):
+        assert text.count(f"| `{model}` |") == 2, model
+    for arm in ("willingness_cap_1.8", "dispute_cooldown_12", "months_per_round_3",
+                "no_spinup", "no_payouts", "no_county_cofunding", "no_unremedied_prior",
+                "high_grievance"):
+        assert f"(`{arm}`, n=3)" in text, arm
+    assert "3 replicates per model." in text
+
+    # Without the lever batch only the model tables; a batch without the arms is refused.
+    alone = run_script("model_results.py", folders["model_results.toml"]).stdout
+    assert "## Levers" not in alone and "| `joint` |" in alone
+    wrong = run_script("model_results.py", folders["levers.toml"], check=False)
+    assert wrong.returncode == 2 and "no arm 'enterprise_direct_landscape_seed-1'" in wrong.stderr

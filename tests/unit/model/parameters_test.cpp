@@ -219,6 +219,42 @@ TEST(ParameterTable, DictionaryFileMatchesTheTable) {
       << "regenerate with: build/minesim params > scenarios/PARAMETERS.md";
 }
 
+TEST(ParameterTable, ModelDescriptionGivesASourceForExactlyTheTableKeys) {
+  // docs/odd.md §4 says where each default comes from; its tables must name every key of
+  // the parameter table and no key that does not exist. A row may name several keys of one
+  // table: "`game.x0`, `y0`, `z0`".
+  std::ifstream in(std::string(MINESIM_SOURCE_DIR) + "/docs/odd.md");
+  ASSERT_TRUE(in) << "docs/odd.md";
+  std::set<std::string> documented;
+  std::string line;
+  bool in_section = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("## §", 0) == 0) in_section = line.rfind("## §4 ", 0) == 0;
+    if (!in_section || line.rfind("| `", 0) != 0) continue;
+    const std::string first = line.substr(2, line.find(" | ", 2) - 2);
+    std::string table;
+    for (std::size_t at = first.find('`'); at != std::string::npos;
+         at = first.find('`', first.find('`', at + 1) + 1)) {
+      const std::size_t close = first.find('`', at + 1);
+      std::string key = first.substr(at + 1, close - at - 1);
+      const std::size_t dot = key.find('.');
+      if (dot != std::string::npos) {
+        table = key.substr(0, dot);
+      } else {
+        key = table + "." + key;
+      }
+      documented.insert(key);
+    }
+  }
+  std::set<std::string> keys;
+  for (const auto& row : parameter_table())
+    keys.insert(row.spec.key);
+  for (const auto& key : keys)
+    EXPECT_TRUE(documented.count(key)) << key << ": no source in §4";
+  for (const auto& key : documented)
+    EXPECT_TRUE(keys.count(key)) << key << ": not a key";
+}
+
 TEST(ParameterTable, BaselineScenarioUsesTheModelDefaults) {
   const LoadedScenario s =
       load_scenario(std::string(MINESIM_SOURCE_DIR) + "/scenarios/baseline.toml", parameter_specs(),
