@@ -60,6 +60,7 @@ if(MINESIM_FUZZ)
     src/scenario/toml_position.cpp
     src/scenario/toml_value.cpp
     src/batch/batch_file.cpp
+    src/batch/toml_fields.cpp
     src/batch/plan.cpp
     model/parameters.cpp)
   # The batch layer's include root without its target (which would bring HDF5 and MPI).

@@ -2,6 +2,8 @@
 // into arms. Parameter values are not judged here (plan.cpp loads the scenario with them).
 #include "batch/batch_file.hpp"
 
+#include "batch/toml_fields.hpp"
+
 #include "engine/random.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/toml_limits.hpp"
@@ -22,6 +24,9 @@
 namespace minesim::batch {
 namespace {
 
+using namespace detail;
+using Entry = GridKey;
+
 namespace fs = std::filesystem;
 
 /// The counter-based stream of replicate seeds. It is keyed by the batch seed, never by a
@@ -36,103 +41,6 @@ constexpr std::string_view set_prefix = "--set: ";
 const std::vector<std::string> top_level_keys{"description", "scenario", "replicates", "seed",
                                               "set",         "grid",     "arms"};
 const std::vector<std::string> arm_keys{"name", "set", "grid"};
-
-[[noreturn]] void fail(const SourcePos& pos, const std::string& key, const std::string& message) {
-  throw InputError(pos, one_line(key), one_line(message));
-}
-
-std::string read_text(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw InputError(SourcePos{path, 0}, "", "file not found");
-  if (fs::is_directory(path, ec)) {
-    throw InputError(SourcePos{path, 0}, "", "is a directory, not a batch file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourcePos{path, 0}, "", "cannot be opened for reading");
-  std::string text;
-  if (!read_toml_text(in, text)) {
-    throw InputError(SourcePos{path, 0}, "",
-                     "larger than " + std::to_string(max_toml_bytes >> 20) +
-                         " MiB, not a batch file");
-  }
-  return text;
-}
-
-void check_keys(const toml::value& table, const std::vector<std::string>& known,
-                const std::string& prefix, const std::string& file) {
-  for (const auto& [key, value] : toml_in_document_order(table)) {
-    if (std::find(known.begin(), known.end(), *key) != known.end()) continue;
-    const std::string near = nearest_key(*key, known);
-    fail(toml_pos(*value, file), prefix + *key,
-         near.empty() ? "unknown key" : "unknown key; did you mean '" + near + "'?");
-  }
-}
-
-/// A key with its values: one value for a [set] entry, the list for a grid entry.
-using Entry = GridKey;
-
-/// The leaves of a [set] or [grid] table as dotted keys, in document order. TOML's dotted
-/// keys (`influence.epsilon = 0.1`), sub-tables and quoted keys ("influence.epsilon") all
-/// name the same parameter.
-void flatten(const toml::value& table, const std::string& key_prefix,
-             const std::string& field_prefix, bool grid, const std::string& file,
-             std::vector<Entry>& out) {
-  for (const auto& [name, value] : toml_in_document_order(table)) {
-    const std::string key = key_prefix.empty() ? *name : key_prefix + "." + *name;
-    const std::string field = field_prefix + "." + *name;
-    const toml::value& v = *value;
-    if (v.is_table()) {
-      flatten(v, key, field, grid, file, out);
-      continue;
-    }
-    if (key == "simulation.seed") {
-      fail(toml_pos(v, file), field,
-           "each run's seed comes from the batch `seed` and its replicate; remove this key");
-    }
-    Entry entry{key, field, {}};
-    if (!grid) {
-      const std::optional<Value> s = toml_scalar(v);
-      if (!s) {
-        fail(toml_pos(v, file), field,
-             "expected one value, got " + toml_kind(v) +
-                 (v.is_array() ? " (lists of values go in a grid)" : ""));
-      }
-      entry.values.push_back(Override{key, *s, field, toml_pos(v, file)});
-    } else {
-      if (!v.is_array()) {
-        fail(toml_pos(v, file), field, "expected a list of values, got " + toml_kind(v));
-      }
-      const auto& items = v.as_array();
-      if (items.empty()) fail(toml_pos(v, file), field, "expected a list of values, got []");
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        const std::optional<Value> s = toml_scalar(items[i]);
-        const std::string item_field = field + "[" + std::to_string(i) + "]";
-        if (!s)
-          fail(toml_pos(items[i], file), item_field,
-               "expected a value, got " + toml_kind(items[i]));
-        for (const Override& earlier : entry.values) {
-          if (earlier.value == *s) {
-            fail(toml_pos(items[i], file), item_field,
-                 "duplicate value " + to_toml(*s) + " (also " + earlier.field + ")");
-          }
-        }
-        entry.values.push_back(Override{key, *s, item_field, toml_pos(items[i], file)});
-      }
-    }
-    out.push_back(std::move(entry));
-  }
-}
-
-std::vector<Entry> read_table(const toml::value* table, const std::string& field, bool grid,
-                              const std::string& file) {
-  std::vector<Entry> out;
-  if (table == nullptr) return out;
-  if (!table->is_table()) {
-    fail(toml_pos(*table, file), field, "expected a table, got " + toml_kind(*table));
-  }
-  flatten(*table, "", field, grid, file, out);
-  return out;
-}
 
 /// A key may be given once among an arm's set, its grid and the top-level grid: with two,
 /// which one wins would be a guess.
@@ -224,20 +132,6 @@ void check_unique_ids(const BatchFile& batch) {
            "\"); give arms names that differ in letters, digits, '.', '_' or '-'");
 }
 
-std::int64_t read_integer(const toml::value& doc, const std::string& key, std::int64_t min,
-                          std::int64_t max, const std::string& file) {
-  const toml::value* v = toml_field(doc, key);
-  if (v == nullptr) fail(SourcePos{file, 0}, key, "missing required key");
-  if (!v->is_integer()) fail(toml_pos(*v, file), key, "expected an integer, got " + toml_kind(*v));
-  const std::int64_t i = v->as_integer();
-  if (i < min || i > max) {
-    fail(toml_pos(*v, file), key,
-         "must be in [" + std::to_string(min) + ", " + std::to_string(max) + "] (got " +
-             std::to_string(i) + ")");
-  }
-  return i;
-}
-
 } // namespace
 
 std::uint64_t replicate_seed(std::uint64_t batch_seed, std::int64_t replicate) {
@@ -296,7 +190,7 @@ BatchFile read_batch_file(const std::string& path, const ValueChecker& check_val
                           const BatchLimits& limits) {
   BatchFile batch;
   batch.path = path;
-  batch.text = read_text(path);
+  batch.text = read_text(path, "batch");
   const toml::value doc = parse_toml(batch.text, path);
   if (doc.as_table().empty()) {
     fail(SourcePos{path, 0}, "",
@@ -310,31 +204,15 @@ BatchFile read_batch_file(const std::string& path, const ValueChecker& check_val
     batch.description = d->as_string().str;
   }
 
-  const toml::value* scenario = toml_field(doc, "scenario");
-  if (scenario == nullptr) fail(SourcePos{path, 0}, "scenario", "missing required key");
-  batch.scenario_pos = toml_pos(*scenario, path);
-  if (!scenario->is_string() || scenario->as_string().str.empty()) {
-    fail(batch.scenario_pos, "scenario",
-         "expected the path of a scenario file, got " + toml_kind(*scenario));
-  }
-  batch.scenario_as_written = scenario->as_string().str;
-  const fs::path target(batch.scenario_as_written);
-  batch.scenario = target.is_absolute()
-                       ? target.lexically_normal().string()
-                       : (fs::path(path).parent_path() / target).lexically_normal().string();
-  std::error_code ec;
-  if (!fs::is_regular_file(batch.scenario, ec)) {
-    fail(batch.scenario_pos, "scenario",
-         "cannot read \"" + batch.scenario_as_written + "\" (looked for " + batch.scenario +
-             "): " + (fs::exists(batch.scenario, ec) ? "not a file" : "file not found"));
-  }
+  batch.scenario = read_scenario_path(doc, path, batch.scenario_as_written, batch.scenario_pos);
 
   batch.replicates = read_integer(doc, "replicates", 1, max_replicates, path);
   batch.seed = static_cast<std::uint64_t>(
       read_integer(doc, "seed", 0, std::numeric_limits<std::int64_t>::max(), path));
 
-  const std::vector<Entry> common = read_table(toml_field(doc, "set"), "set", false, path);
-  const std::vector<Entry> top_grid = read_table(toml_field(doc, "grid"), "grid", true, path);
+  const std::vector<Entry> common = read_table(toml_field(doc, "set"), "set", false, path, "batch");
+  const std::vector<Entry> top_grid =
+      read_table(toml_field(doc, "grid"), "grid", true, path, "batch");
   for (const Entry& g : top_grid) {
     for (const Entry& c : common) {
       if (c.key == g.key) {
@@ -370,9 +248,10 @@ BatchFile read_batch_file(const std::string& path, const ValueChecker& check_val
         fail(toml_pos(*name, path), field + ".name",
              "expected a non-empty string, got " + toml_kind(*name));
       }
-      WrittenArm arm{
-          name->as_string().str, read_table(toml_field(a, "set"), field + ".set", false, path),
-          read_table(toml_field(a, "grid"), field + ".grid", true, path), toml_pos(*name, path)};
+      WrittenArm arm{name->as_string().str,
+                     read_table(toml_field(a, "set"), field + ".set", false, path, "batch"),
+                     read_table(toml_field(a, "grid"), field + ".grid", true, path, "batch"),
+                     toml_pos(*name, path)};
       check_unique_keys({&arm.set, &arm.grid, &top_grid});
       written.push_back(std::move(arm));
     }
