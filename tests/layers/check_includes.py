@@ -21,9 +21,11 @@ LAYERS = {
     "network": ("src/network", {"engine"}),
     "agents": ("agents", {"engine", "scenario", "network"}),
     "model": ("model", {"engine", "scenario", "network", "agents"}),
+    "sensitivity": ("src/sensitivity", {"engine"}),
     "io": ("src/io", {"engine"}),
-    "batch": ("src/batch", {"engine", "scenario", "io"}),
-    "app": ("app", {"engine", "scenario", "network", "agents", "model", "io", "batch"}),
+    "batch": ("src/batch", {"engine", "scenario", "io", "sensitivity"}),
+    "app": ("app", {"engine", "scenario", "network", "agents", "model", "sensitivity", "io",
+                    "batch"}),
 }
 # Third-party headers confined to one layer.
 CONFINED = {"H5Cpp.h": "io", "hdf5.h": "io", "H5": "io", "boost/graph/": "network"}
