@@ -1,12 +1,14 @@
 // The minesim command line: run a scenario, check it or a batch file, print the parameter
 // dictionary, run a batch (on a workstation, across MPI ranks or as a Slurm array shard),
-// merge a sharded batch's index, and compare a batch's arms.
+// merge a sharded batch's index, compare a batch's arms, and run sensitivity studies and
+// calibrations (app/study.cpp).
 // Exit codes: 0 success, 1 internal error, 2 bad input (one line on stderr), 3 a batch
 // finished but some of its runs failed, 130 interrupted (engine/errors.hpp).
 //
 // Batches meet the model in model_binding.cpp (arm checks, one run of a batch, the memory
 // guard); docs/hardening.md describes the guards against bad input and failures.
 #include "app/model_binding.hpp"
+#include "app/study.hpp"
 #include "batch/batch_file.hpp"
 #include "batch/compare.hpp"
 #include "batch/mpi_job.hpp"
@@ -531,6 +533,32 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   compare->add_flag("--csv", co.csv, "CSV instead of a table");
 
+  cli::StudyOptions sensitivity_options;
+  cli::StudyOptions calibrate_options;
+  const auto add_study_options = [](CLI::App* cmd, cli::StudyOptions& study) {
+    cmd->add_option("study", study.study_file, "study file (TOML)")->required();
+    cmd->add_option("-o,--output", study.dir, "study folder");
+    cmd->add_flag("--check", study.check,
+                  "validate every design point and print the runs and estimates; run nothing");
+    cmd->add_option("--workers", study.workers, "runs at once (default: cores)")
+        ->check(CLI::Range(1, 4096));
+    cmd->add_option("--threads", study.threads, "OpenMP threads per run (default: cores / workers)")
+        ->check(CLI::Range(1, 4096));
+    cmd->add_flag("--quiet", study.quiet, "report failures and errors only");
+    cmd->add_flag("--allow-large", study.allow_large,
+                  "run even when a run's estimated memory exceeds the memory available");
+  };
+  CLI::App* sensitivity = app.add_subcommand(
+      "sensitivity", "global sensitivity analysis (Morris or Sobol') of a scenario's outputs, "
+                     "or of a paired contrast between two arms (resumes when rerun)");
+  add_study_options(sensitivity, sensitivity_options);
+  sensitivity->add_option("--shard", sensitivity_options.shard,
+                          "run part I of N of the study's runs (0-based), e.g. 2/8; default: "
+                          "from the Slurm job array");
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate", "fit parameters to target statistics by ABC-SMC (resumes when rerun)");
+  add_study_options(calibrate, calibrate_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) { // --help, --version
@@ -553,6 +581,19 @@ int main(int argc, char** argv) {
     }
     if (merge->parsed()) return merge_command(merge_dir, merge_quiet);
     if (compare->parsed()) return compare_command(co);
+    for (auto [cmd, study] :
+         {std::pair{sensitivity, &sensitivity_options}, std::pair{calibrate, &calibrate_options}}) {
+      if (!cmd->parsed()) continue;
+      if (study->dir.empty() && !study->check) {
+        throw InputError("minesim " + cmd->get_name() +
+                         ": give the study folder with -o DIR "
+                         "(or --check to validate the study)");
+      }
+      study->stop = &stop_requested;
+      std::signal(SIGINT, request_stop);
+      std::signal(SIGTERM, request_stop);
+      return cmd == sensitivity ? cli::sensitivity_command(*study) : cli::calibrate_command(*study);
+    }
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";
     return exit_bad_input;

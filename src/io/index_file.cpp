@@ -6,6 +6,7 @@
 
 #include "io/hdf5_attributes.hpp"
 #include "io/hdf5_image.hpp"
+#include "io/run_file.hpp"
 #include "minesim/build_info.hpp"
 
 #include <H5Cpp.h>
@@ -23,9 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* runs_group = "/runs";
 constexpr const char* links_group = "/links";
-constexpr const char* batch_group = "/batch";
 /// Attribute of /runs listing the column names in order, for readers that do not honour
 /// link creation order.
 constexpr const char* columns_attribute = "columns";
@@ -116,12 +115,10 @@ void write_index_contents(const std::string& file_name, const IndexContents& con
   access.setFcloseDegree(H5F_CLOSE_SEMI); // fail the close, not defer it, if anything is open
   H5::H5File file(file_name, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
 
-  create_ordered_group(file, runs_group);
+  create_ordered_group(file, contents.table_group.c_str());
   {
-    const H5::Group runs = file.openGroup(runs_group);
-    write_string_attribute(runs, "description",
-                           "One row per planned run, in plan order; every column has the "
-                           "same length.");
+    const H5::Group runs = file.openGroup(contents.table_group);
+    write_string_attribute(runs, "description", contents.table_description);
     for (const IndexColumn& column : contents.columns)
       write_column(runs, column);
     write_column_list(runs, contents.columns);
@@ -139,7 +136,7 @@ void write_index_contents(const std::string& file_name, const IndexContents& con
   }
 
   {
-    const H5::Group batch = file.createGroup(batch_group);
+    const H5::Group batch = file.createGroup(contents.attribute_group);
     for (const auto& [name, value] : contents.batch_text)
       write_string_attribute(batch, name.c_str(), value);
     for (const auto& [name, value] : contents.batch_integers)
@@ -172,8 +169,9 @@ std::vector<std::string> read_string_array(const H5::DataSet& dataset, std::size
   return out;
 }
 
-std::vector<std::string> read_column_list(const H5::Group& runs) {
-  const H5::Attribute attribute = runs.openAttribute(columns_attribute);
+/// A 1-D string attribute (the "columns" list of /runs, the "names" of a survey vector).
+std::vector<std::string> read_string_list_attribute(const H5::H5Object& object, const char* name) {
+  const H5::Attribute attribute = object.openAttribute(name);
   const H5::DataSpace space = attribute.getSpace();
   const auto n = static_cast<std::size_t>(space.getSimpleExtentNpoints());
   std::vector<std::string> names;
@@ -185,6 +183,10 @@ std::vector<std::string> read_column_list(const H5::Group& runs) {
     names.emplace_back(s != nullptr ? s : "");
   H5Dvlen_reclaim(type.getId(), space.getId(), H5P_DEFAULT, raw.data());
   return names;
+}
+
+std::vector<std::string> read_column_list(const H5::Group& runs) {
+  return read_string_list_attribute(runs, columns_attribute);
 }
 
 IndexColumn read_column(const H5::Group& runs, const std::string& name) {
@@ -268,6 +270,77 @@ RunFileSummary read_run_summary(const std::string& path) {
   }
 }
 
+std::vector<std::vector<double>> read_time_series(const std::string& path,
+                                                  const std::vector<std::string>& names) {
+  const QuietHdf5 quiet;
+  std::vector<std::vector<double>> out;
+  try {
+    const H5::H5File file(path, H5F_ACC_RDONLY);
+    for (const std::string& name : names) {
+      const std::string where = "/timeseries/" + name;
+      if (!file.nameExists("/timeseries") || !file.nameExists(where))
+        throw std::runtime_error("run file '" + path + "' has no time series '" + name + "'");
+      const H5::DataSet dataset = file.openDataSet(where);
+      std::vector<double> values(
+          static_cast<std::size_t>(dataset.getSpace().getSimpleExtentNpoints()));
+      if (!values.empty()) dataset.read(values.data(), H5::PredType::NATIVE_DOUBLE);
+      out.push_back(std::move(values));
+    }
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("cannot read run file '" + path + "': " + hdf5_message(e));
+  }
+  return out;
+}
+
+double read_survey_value(const std::string& path, std::int64_t step, const std::string& name) {
+  const QuietHdf5 quiet;
+  try {
+    const H5::H5File file(path, H5F_ACC_RDONLY);
+    if (!file.nameExists("/survey"))
+      throw std::runtime_error("run file '" + path + "' has no virtual survey");
+    const H5::Group surveys = file.openGroup("/survey");
+    std::string group_name;
+    if (step < 0) {
+      // Group names are step_NNNN with a fixed width, so the last by name is the last step.
+      for (hsize_t i = 0; i < surveys.getNumObjs(); ++i)
+        group_name = std::max(group_name, std::string(surveys.getObjnameByIdx(i)));
+    } else {
+      group_name = survey_group_path(step).substr(std::string("/survey/").size());
+    }
+    if (group_name.empty() || !surveys.nameExists(group_name)) {
+      throw std::runtime_error("run file '" + path + "' has no survey at step " +
+                               std::to_string(step));
+    }
+    const H5::Group group = surveys.openGroup(group_name);
+    const std::size_t colon = name.find(':');
+    const std::string dataset_name = name.substr(0, colon);
+    if (!group.nameExists(dataset_name)) {
+      throw std::runtime_error("run file '" + path + "': survey " + group_name + " has no '" +
+                               dataset_name + "'");
+    }
+    const H5::DataSet dataset = group.openDataSet(dataset_name);
+    std::vector<double> values(
+        static_cast<std::size_t>(dataset.getSpace().getSimpleExtentNpoints()));
+    if (!values.empty()) dataset.read(values.data(), H5::PredType::NATIVE_DOUBLE);
+    if (colon == std::string::npos) {
+      if (values.size() != 1) {
+        throw std::runtime_error("run file '" + path + "': survey value '" + name +
+                                 "' is a vector; name an element as " + name + ":NAME");
+      }
+      return values.front();
+    }
+    const std::string element = name.substr(colon + 1);
+    std::vector<std::string> labels;
+    if (dataset.attrExists("names")) labels = read_string_list_attribute(dataset, "names");
+    for (std::size_t i = 0; i < labels.size() && i < values.size(); ++i)
+      if (labels[i] == element) return values[i];
+    throw std::runtime_error("run file '" + path + "': survey vector '" + dataset_name +
+                             "' has no element '" + element + "'");
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("cannot read run file '" + path + "': " + hdf5_message(e));
+  }
+}
+
 void write_index_file(const std::string& path, const IndexContents& contents) {
   const QuietHdf5 quiet;
   const std::string partial = path + ".partial";
@@ -293,15 +366,16 @@ void write_index_file(const std::string& path, const IndexContents& contents) {
   }
 }
 
-IndexContents read_index_file(const std::string& path) {
+IndexContents read_index_file(const std::string& path, const std::string& table_group,
+                              const std::string& attribute_group) {
   const QuietHdf5 quiet;
   try {
     const H5::H5File file(path, H5F_ACC_RDONLY);
     IndexContents contents;
-    const H5::Group runs = file.openGroup(runs_group);
+    const H5::Group runs = file.openGroup(table_group);
     for (const std::string& name : read_column_list(runs))
       contents.columns.push_back(read_column(runs, name));
-    const H5::Group batch = file.openGroup(batch_group);
+    const H5::Group batch = file.openGroup(attribute_group);
     for (int i = 0; i < batch.getNumAttrs(); ++i) {
       const H5::Attribute attribute = batch.openAttribute(static_cast<unsigned>(i));
       const std::string name = attribute.getName();

@@ -42,6 +42,18 @@ struct RunFileSummary {
 /// Throws std::runtime_error naming the file when it cannot be read.
 [[nodiscard]] RunFileSummary read_run_summary(const std::string& path);
 
+/// Whole time series of a run file, in the order of `names`. Throws std::runtime_error
+/// naming the file, and the series when one is absent.
+[[nodiscard]] std::vector<std::vector<double>>
+read_time_series(const std::string& path, const std::vector<std::string>& names);
+
+/// One value of the virtual survey at `step` (-1: the last survey of the run): a scalar
+/// dataset such as "kmo" or "alpha", or one named element of a vector dataset written
+/// "paths:S~C". Throws std::runtime_error naming the file when the run has no such survey
+/// or value.
+[[nodiscard]] double read_survey_value(const std::string& path, std::int64_t step,
+                                       const std::string& name);
+
 /// One column of the index table /runs: a 1-D dataset with `units` and `description`.
 struct IndexColumn {
   std::string name;
@@ -61,6 +73,13 @@ struct IndexContents {
   std::vector<std::pair<std::string, std::string>> links;
   std::vector<std::pair<std::string, std::string>> batch_text;      ///< /batch string attributes
   std::vector<std::pair<std::string, std::int64_t>> batch_integers; ///< /batch int64 attributes
+  /// Where the table and the attributes go: a batch or study index keeps its runs in /runs
+  /// and the file's description in /batch; a calibration's posterior keeps its particles in
+  /// /particles and its settings in /calibration.
+  std::string table_group = "/runs";
+  std::string table_description = "One row per planned run, in plan order; every column has "
+                                  "the same length.";
+  std::string attribute_group = "/batch";
 };
 
 /// Schema version of index.h5; bump on any rename or removal (see docs/output.md).
@@ -72,6 +91,8 @@ void write_index_file(const std::string& path, const IndexContents& contents);
 
 /// Read the /runs columns (in the order they were written) and the /batch attributes of an
 /// index written by write_index_file; `links` are left empty. Throws std::runtime_error.
-[[nodiscard]] IndexContents read_index_file(const std::string& path);
+[[nodiscard]] IndexContents read_index_file(const std::string& path,
+                                            const std::string& table_group = "/runs",
+                                            const std::string& attribute_group = "/batch");
 
 } // namespace minesim

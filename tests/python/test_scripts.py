@@ -15,7 +15,7 @@ from conftest import (ANALYSIS, SYNTHETIC_EFFECTS, assert_figure, make_synthetic
                       run_script, write_synthetic_run)
 
 SCRIPTS = ["plot_run.py", "plot_batch.py", "plot_forest.py", "plot_distributions.py",
-           "plot_network.py", "survey_report.py", "model_results.py"]
+           "plot_network.py", "survey_report.py", "model_results.py", "plot_sensitivity.py"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
