@@ -49,6 +49,7 @@ namespace {
 
 using namespace minesim;
 using cli::human_bytes;
+using cli::seconds_text;
 namespace fs = std::filesystem;
 
 std::atomic<bool> stop_requested{false};
@@ -231,20 +232,6 @@ int exit_code_of(const std::exception_ptr& error) {
   } catch (...) {
     return exit_internal;
   }
-}
-
-std::string seconds_text(double seconds) {
-  char text[32];
-  if (seconds < 1) {
-    std::snprintf(text, sizeof text, "%.2g s", seconds);
-  } else if (seconds < 120) {
-    std::snprintf(text, sizeof text, "%.1f s", seconds);
-  } else if (seconds < 7200) {
-    std::snprintf(text, sizeof text, "%.1f min", seconds / 60.0);
-  } else {
-    std::snprintf(text, sizeof text, "%.1f h", seconds / 3600.0);
-  }
-  return text;
 }
 
 std::string id_list(const std::vector<std::string>& ids) {
@@ -590,6 +577,12 @@ int main(int argc, char** argv) {
                          "(or --check to validate the study)");
       }
       study->stop = &stop_requested;
+      // Only under an MPI launcher, and not for --check, which runs nothing.
+      std::unique_ptr<batch::MpiJob> mpi;
+      if (!study->check && batch::MpiJob::launched(environment)) {
+        mpi = std::make_unique<batch::MpiJob>();
+        study->mpi = mpi.get();
+      }
       std::signal(SIGINT, request_stop);
       std::signal(SIGTERM, request_stop);
       return cmd == sensitivity ? cli::sensitivity_command(*study) : cli::calibrate_command(*study);

@@ -49,4 +49,7 @@ void check_memory(const SourcePos& pos, std::int64_t households, double needed_b
 /// "1.5 GiB".
 [[nodiscard]] std::string human_bytes(double bytes);
 
+/// "0.26 s", "12.5 s", "3.4 min", "2.1 h".
+[[nodiscard]] std::string seconds_text(double seconds);
+
 } // namespace minesim::cli

@@ -9,6 +9,7 @@
 
 #include "app/model_binding.hpp"
 #include "batch/folder.hpp"
+#include "batch/mpi_job.hpp"
 #include "batch/plan.hpp"
 #include "batch/runner.hpp"
 #include "batch/study_file.hpp"
@@ -56,20 +57,6 @@ std::string number(double x) {
   if (std::isnan(x)) return "";
   char text[40];
   std::snprintf(text, sizeof text, "%.10g", x);
-  return text;
-}
-
-std::string seconds_text(double seconds) {
-  char text[32];
-  if (seconds < 1) {
-    std::snprintf(text, sizeof text, "%.2g s", seconds);
-  } else if (seconds < 120) {
-    std::snprintf(text, sizeof text, "%.1f s", seconds);
-  } else if (seconds < 7200) {
-    std::snprintf(text, sizeof text, "%.1f min", seconds / 60.0);
-  } else {
-    std::snprintf(text, sizeof text, "%.1f h", seconds / 3600.0);
-  }
   return text;
 }
 
@@ -196,6 +183,7 @@ batch::BatchOutcome run_points(const batch::BatchPlan& plan, const StudyOptions&
   options.quiet = quiet;
   options.interactive = !quiet && ::isatty(STDERR_FILENO) != 0;
   options.stop = o.stop;
+  options.mpi = o.mpi;
   std::mutex hdf5;
   const std::string scenario = plan.scenario;
   return batch::run_batch(plan, options, [&](const batch::RunRequest& request) {
@@ -618,6 +606,8 @@ int sensitivity_command(const StudyOptions& o) {
     return exit_ok;
   }
 
+  const bool root = o.mpi == nullptr || o.mpi->rank() == 0;
+  if (study.is_analytic() && !root) return exit_ok;
   fs::create_directories(o.dir);
   if (study.is_analytic()) {
     std::vector<double> y(design.rows);
@@ -633,6 +623,7 @@ int sensitivity_command(const StudyOptions& o) {
     const std::string batch_dir = o.dir + "/batch";
     const batch::Shard shard = study_shard(o.shard);
     const batch::BatchOutcome outcome = run_points(*plan, o, batch_dir, shard, o.quiet);
+    if (!outcome.reports) return outcome.exit_code; // an MPI rank other than 0
     if (const int code = report_unfinished(outcome, "study " + o.dir); code != exit_ok) return code;
     if (!o.quiet) {
       std::cerr << "minesim: study " << o.dir << ": " << outcome.skipped + outcome.ran << " of "
@@ -785,6 +776,9 @@ int calibrate_command(const StudyOptions& o) {
     }
   }
 
+  // Under MPI every rank replays the same sampler on the same run files (complete on every
+  // rank once run_batch returns), and rank 0 alone speaks and writes.
+  const bool root = o.mpi == nullptr || o.mpi->rank() == 0;
   fs::create_directories(o.dir);
   int reported = -1;
   while (!calibration::finished(state)) {
@@ -794,9 +788,10 @@ int calibrate_command(const StudyOptions& o) {
     const batch::BatchPlan plan = plan_of(proposals, "s");
     const std::string batch_dir = o.dir + "/" + name;
     const batch::BatchOutcome outcome = run_points(plan, o, batch_dir, batch::Shard{}, true);
-    if (const int code = report_unfinished(outcome, "calibration batch " + batch_dir);
-        code != exit_ok)
-      return code;
+    if (outcome.exit_code != exit_ok) {
+      return outcome.reports ? report_unfinished(outcome, "calibration batch " + batch_dir)
+                             : outcome.exit_code;
+    }
     const std::vector<double> run_values =
         read_outputs(plan, batch::BatchFolder(batch_dir), study.outputs);
     const std::vector<double> y = point_values(study, run_values, proposals.size());
@@ -807,7 +802,7 @@ int calibrate_command(const StudyOptions& o) {
                           y.begin() + static_cast<std::ptrdiff_t>((p + 1) * m));
     calibration::submit_batch(config, problem, state, summaries);
     const auto done = static_cast<int>(state.history_tolerance.size());
-    if (!o.quiet && done - 1 > reported) {
+    if (root && !o.quiet && done - 1 > reported) {
       const auto g = static_cast<std::size_t>(done - 1);
       std::cerr << "minesim: generation " << g << " complete: tolerance "
                 << number(state.history_tolerance[g]) << ", acceptance rate "
@@ -817,6 +812,7 @@ int calibrate_command(const StudyOptions& o) {
       reported = done - 1;
     }
   }
+  if (!root) return state.history_tolerance.empty() ? exit_some_failed : exit_ok;
   if (state.history_tolerance.empty()) {
     std::cerr << "minesim: calibration " << o.dir << " stopped before its first generation was "
               << "complete (" << stop_text(state.stop) << "); widen the priors or raise "

@@ -61,10 +61,13 @@ if(MINESIM_FUZZ)
     src/scenario/toml_value.cpp
     src/batch/batch_file.cpp
     src/batch/toml_fields.cpp
+    src/batch/study_file.cpp
     src/batch/plan.cpp
+    src/sensitivity/distributions.cpp
     model/parameters.cpp)
   # The batch layer's include root without its target (which would bring HDF5 and MPI).
-  target_include_directories(minesim_fuzz_loader PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/layers/batch)
+  target_include_directories(minesim_fuzz_loader PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/layers/batch
+                                                         ${CMAKE_CURRENT_BINARY_DIR}/layers/sensitivity)
   target_include_directories(minesim_fuzz_loader PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(minesim_fuzz_loader PRIVATE minesim_model toml11::toml11 Boost::headers
                                                     Eigen3::Eigen)

@@ -1,10 +1,11 @@
 // Everything minesim parses from TOML, exercised on one input: a scenario (with `extends`,
 // the calendar and the cross-field checks of the real parameter table), a batch file (with
-// its grids and the validation of every arm's overrides), and a batch folder's plan.toml.
+// its grids and the validation of every arm's overrides), a batch folder's plan.toml, and a
+// study file of `minesim sensitivity` / `minesim calibrate` (with its distributions).
 // The libFuzzer target (loader_fuzz.cpp) and the corpus replay of the unit tests
 // (tests/unit/loader_corpus_test.cpp) both call it.
 //
-// Each input is tried as all three. Rejecting an input with InputError is expected; any
+// Each input is tried as all four. Rejecting an input with InputError is expected; any
 // other exception, a crash, a sanitizer report, a leak or a hang is a finding. Two round
 // trips are checked as well: the resolved TOML a run file stores must load back to the same
 // parameters, and a plan written to plan.toml must read back as the same plan.
@@ -12,10 +13,13 @@
 
 #include "batch/batch_file.hpp"
 #include "batch/plan.hpp"
+#include "batch/study_file.hpp"
 #include "model/parameters.hpp"
 #include "scenario/loader.hpp"
+#include "sensitivity/distributions.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -171,6 +175,31 @@ void fuzz_plan(const std::string& text) {
   }
 }
 
+/// A study file, read from the batch file's path (fuzz_batch wrote the input there). Every
+/// distribution it accepts must map the whole unit interval into its support.
+void fuzz_study() {
+  const Workspace& w = workspace_instance();
+  batch::StudyFile study;
+  try {
+    study = batch::read_study_file(w.batch_path, parameter_specs(), [](const std::string& a) {
+      static const OverrideChecker checker(parameter_specs(), event_specs());
+      checker(a);
+    });
+  } catch (const InputError&) {
+    return;
+  }
+  for (const batch::StudyParameter& p : study.parameters) {
+    const sensitivity::Distribution& d = p.distribution;
+    for (const double u : {0.0, 1e-300, 0.25, 0.5, 0.75, 1.0 - 1e-16, 1.0}) {
+      const double x = sensitivity::quantile(d, u);
+      if (!(x >= d.lo && x <= d.hi)) {
+        finding("quantile of " + p.key + " at " + std::to_string(u) + " is " + std::to_string(x) +
+                ", outside its support");
+      }
+    }
+  }
+}
+
 } // namespace
 
 void prepare_workspace() {
@@ -181,6 +210,7 @@ void exercise_loaders(std::string_view input) {
   const std::string text(input);
   fuzz_scenario(text);
   fuzz_batch(text);
+  fuzz_study();
   fuzz_plan(text);
 }
 

@@ -265,47 +265,71 @@ def test_calibration_is_refused_by_sensitivity(minesim_exe, tmp_path):
     assert result.returncode == 2 and "minesim calibrate" in result.stderr
 
 
-def test_calibration_recovers_a_known_intercept(minesim_exe, tmp_path):
-    """The target is S_mean at step 24 of a run with S_intercept = -1.3 (on another seed than
-    the calibration's runs, so it is a noisy observation, as data are); ABC-SMC from a
-    uniform prior of width 2 must cover -1.3 with an interval under half that width."""
-    truth = -1.3
-    study = scenario_study(tmp_path / "cal.toml", "", method="abc_smc", replicates=1, seed=11)
-    run = tmp_path / "truth.h5"
-    minesim(minesim_exe, "run", BASELINE, "--set", "households.count=800", "--set",
-            "region.villages=20", "--set", "simulation.steps=24", "--set",
-            f"perception.S_intercept={truth}", "--seed", "11", "-o", run, "--quiet")
-    with h5py.File(run) as f:
-        target = float(f["timeseries/S_mean"][-1])
-    study.write_text(study.read_text() + f"""[abc]
-particles = 30
-generations = 4
-[[parameters]]
-key = "perception.S_intercept"
-distribution = "uniform"
-low = -2.3
-high = -0.3
-[[targets]]
-name = "S"
-series = "S_mean"
-value = {target!r}
-sd = 0.01
-""")
+#: The recovery example of scenarios/calibration/synthetic.toml, reduced: 60 months.
+TRUTH = {"perception.S_intercept": -1.4, "compensation.willingness_cap_enterprise": 1.65,
+         "households.threshold_mean": 0.2}
+PRIORS = {"perception.S_intercept": (-2.2, -0.6),
+          "compensation.willingness_cap_enterprise": (1.1, 2.2),
+          "households.threshold_mean": (0.05, 0.45)}
+#: (name, series, first step, last step) of the mean each target takes.
+TARGETS = [("S_late", "S_mean", 31, 60), ("dispute_rate", "dispute_rate", 1, 60),
+           ("petitioning_share", "petitioning_share", 1, 60)]
+RECOVERY_SET = SMALL_SET.replace("simulation.steps = 24", "simulation.steps = 60") + \
+    "simulation.landscape_seed = 1\n"
+
+
+def test_calibration_recovers_three_known_parameters(minesim_exe, tmp_path):
+    """Targets come from runs made with known values of three parameters: the observation is
+    replicate 0 of a batch at the truth, and each target's sd is the spread of the statistic
+    over replicates 1-6 (so the distance weighs each target by its own noise). ABC-SMC from
+    uniform priors must cover each true value with a 95% interval under half its prior's
+    width."""
+    truth_batch = tmp_path / "truth.toml"
+    truth_batch.write_text(f'scenario = "{BASELINE}"\nreplicates = 7\nseed = 4242\n' +
+                           RECOVERY_SET + "".join(f"{k} = {v}\n" for k, v in TRUTH.items()))
+    minesim(minesim_exe, "batch", truth_batch, "-o", tmp_path / "truth", "--quiet")
+    stats = []
+    for r in range(7):
+        with h5py.File(tmp_path / "truth" / "runs" / f"base_r{r:03d}.h5") as f:
+            stats.append([f["timeseries"][series][a:b + 1].mean() for _, series, a, b in TARGETS])
+    stats = np.array(stats)
+    observed, sd = stats[0], stats[1:].std(axis=0, ddof=1)
+
+    body = "[abc]\nparticles = 40\nquantile = 0.5\ngenerations = 8\nmin_acceptance = 0.05\n"
+    for key, (low, high) in PRIORS.items():
+        body += (f'[[parameters]]\nkey = "{key}"\ndistribution = "uniform"\n'
+                 f"low = {low}\nhigh = {high}\n")
+    for (name, series, a, b), value, scale in zip(TARGETS, observed, sd):
+        body += (f'[[targets]]\nname = "{name}"\nseries = "{series}"\nstat = "mean"\n'
+                 f"from = {a}\nto = {b}\nvalue = {value!r}\nsd = {scale!r}\n")
+    study = tmp_path / "calibration.toml"
+    study.write_text(f'scenario = "{BASELINE}"\nmethod = "abc_smc"\nseed = 2030\n' +
+                     RECOVERY_SET + body)
     out = tmp_path / "out"
     minesim(minesim_exe, "calibrate", study, "-o", out, "--quiet")
     with open(out / "estimate.csv", newline="") as f:
         assert f.readline().strip() == "parameter,estimate,low,high"
-    (row,) = list(csv.DictReader(open(out / "estimate.csv", newline="")))
-    low, high = float(row["low"]), float(row["high"])
-    assert low <= truth <= high, row
-    assert high - low < 0.5 * 2.0, row
+    rows = {r["parameter"]: r for r in csv.DictReader(open(out / "estimate.csv", newline=""))}
+    for key, truth in TRUTH.items():
+        low, high = float(rows[key]["low"]), float(rows[key]["high"])
+        prior_low, prior_high = PRIORS[key]
+        assert low <= truth <= high, (key, rows[key])
+        assert high - low < 0.5 * (prior_high - prior_low), (key, rows[key])
     with h5py.File(out / "posterior.h5") as f:
         w = f["particles/weight"][:]
-        assert len(w) == 30 and w.sum() == pytest.approx(1.0)
-        assert f["particles/perception.S_intercept"][:].min() >= -2.3
+        assert len(w) == 40 and w.sum() == pytest.approx(1.0)
+        for key, (low, high) in PRIORS.items():
+            values = f["particles"][key][:]
+            assert values.min() >= low and values.max() <= high
+    # A rerun replays the finished batches from their run files: the same posterior.
     before = (out / "estimate.csv").read_text()
     minesim(minesim_exe, "calibrate", study, "-o", out, "--quiet")
     assert (out / "estimate.csv").read_text() == before
+    # And the posterior plot draws.
+    from conftest import assert_figure, run_script
+
+    run_script("plot_sensitivity.py", out, "-o", tmp_path / "posterior.png")
+    assert_figure(tmp_path / "posterior.png")
 
 
 def test_plot_sensitivity_draws_each_kind_of_folder(minesim_exe, tmp_path):
