@@ -18,13 +18,14 @@
 namespace minesim::cli {
 namespace {
 
-/// Model cost of one household over one step on one core, measured on the reference
-/// machine (docs/batch.md): the baseline, 5,000 households x 240 months, took about 0.6 s
-/// of one core in November 2026. A rough guide: submodels added later change it.
-constexpr double core_seconds_per_household_step = 5.0e-7;
+/// Model cost of one household over one step (spin-up months included) on one core,
+/// measured on the reference machine (docs/batch.md) with model revision 2: the baseline,
+/// 5,000 households x (24 + 240) months, takes about 0.95 s of one core, and a 2,000-household
+/// run of the sensitivity screening about 0.43 s. A rough guide: model changes change it.
+constexpr double core_seconds_per_household_step = 7.0e-7;
 /// Initialisation (network, world) per household, and a fixed start-up and writing cost.
 constexpr double core_seconds_per_household = 4.0e-6;
-constexpr double core_seconds_per_run = 0.01;
+constexpr double core_seconds_per_run = 0.03;
 
 constexpr double unlimited = std::numeric_limits<double>::infinity();
 
@@ -151,7 +152,8 @@ batch::ArmCheck check_arm(const std::string& scenario, std::span<const std::stri
   check.needs.memory_bytes = estimate.memory_bytes;
   check.needs.output_bytes = estimate.output_bytes;
   check.needs.core_seconds =
-      core_seconds_per_household_step * households * static_cast<double>(params.simulation.steps) +
+      core_seconds_per_household_step * households *
+          static_cast<double>(params.simulation.steps + params.simulation.spinup_steps) +
       core_seconds_per_household * households + core_seconds_per_run;
   return check;
 }

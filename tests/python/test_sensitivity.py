@@ -348,3 +348,17 @@ def test_plot_sensitivity_draws_each_kind_of_folder(minesim_exe, tmp_path):
     assert_figure(tmp_path / "sobol.png")
     empty = run_script("plot_sensitivity.py", tmp_path, "-o", tmp_path / "x.png", check=False)
     assert empty.returncode == 2 and "no indices.csv" in empty.stderr
+
+
+SHIPPED = sorted((REPO / "scenarios" / "sensitivity").glob("*.toml")) + \
+    sorted((REPO / "scenarios" / "calibration").glob("*.toml"))
+
+
+@pytest.mark.parametrize("study", SHIPPED, ids=lambda p: p.name)
+def test_shipped_studies_are_valid(minesim_exe, study):
+    """Every design point of the shipped studies (and the first batch of proposals of the
+    shipped calibration) loads; the full studies run by the commands in their headers."""
+    command = "calibrate" if "calibration" in study.parts else "sensitivity"
+    result = minesim(minesim_exe, command, study, "--check")
+    estimate = "generation 0" if command == "calibrate" else "whole study"
+    assert ": valid " in result.stdout and estimate in result.stdout, result.stdout
