@@ -1,7 +1,7 @@
 #pragma once
 // The loaders under test, on one input: as a scenario, as a batch file (planned when it has
-// at most 64 runs), as a study file and as a plan.toml. A finding (anything but an InputError, or a round
-// trip that does not hold) prints "FINDING: ..." and aborts. See loader_harness.cpp.
+// at most 64 runs), as a study file and as a plan.toml. A finding (anything but an InputError, or a
+// round trip that does not hold) prints "FINDING: ..." and aborts. See loader_harness.cpp.
 #include <string_view>
 
 namespace minesim::fuzz {
