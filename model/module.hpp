@@ -29,17 +29,18 @@ enum class Slot : std::uint8_t {
   environment,
   economy,
   compensation,
+  neighbourhood,
   perceptions,
   participation,
   supervision,
   yearly,
   record,
 };
-inline constexpr std::size_t slot_count = 11;
+inline constexpr std::size_t slot_count = 12;
 /// The slots' names: the schedule's phases and the /timings attributes of the run file.
 inline constexpr std::array<const char*, slot_count> slot_names{
-    "calendar",    "production_damage", "restoration", "environment", "economy", "compensation",
-    "perceptions", "participation",     "supervision", "yearly",      "record"};
+    "calendar",      "production_damage", "restoration",   "environment", "economy", "compensation",
+    "neighbourhood", "perceptions",       "participation", "supervision", "yearly",  "record"};
 
 /// What a module does in one slot of a step. `run` is where the phase is bound to the world:
 /// it builds the phase's views (the const world it reads, a struct of what it writes) and

@@ -418,8 +418,22 @@ void compensation_ratios(const World& w, std::span<double> ratio) {
                    : -1.0;
 }
 
-PerceptionInputs gather_perception_inputs(const World& w, std::span<const double> ratio,
-                                          std::size_t i) {
+NeighbourCounts count_neighbours(const World& w, std::span<const double> ratio, std::size_t i) {
+  const auto& h = w.households;
+  NeighbourCounts n;
+  const auto nbrs = w.network.neighbours(i);
+  n.degree = static_cast<double>(nbrs.size());
+  for (const std::uint32_t j : nbrs) {
+    n.participating += h.participating[j];
+    if (ratio[j] >= 0.0) {
+      n.ratio_sum += ratio[j];
+      n.compensated += 1.0;
+    }
+  }
+  return n;
+}
+
+PerceptionInputs perception_inputs(const World& w, std::size_t i, const NeighbourCounts& nbrs) {
   const auto& h = w.households;
   const auto& v = w.villages;
   const auto& pp = w.params.perception;
@@ -436,23 +450,11 @@ PerceptionInputs gather_perception_inputs(const World& w, std::span<const double
   in.employment_security = employment_security(pp, h.sector[i]);
   in.informed = h.informed[i];
   // Neighbours: who participates, and how well compensated the compensated ones are.
-  double participating = 0.0;
-  double ratio_sum = 0.0;
-  double compensated = 0.0;
-  const auto nbrs = w.network.neighbours(i);
-  for (const std::uint32_t j : nbrs) {
-    participating += h.participating[j];
-    if (ratio[j] >= 0.0) {
-      ratio_sum += ratio[j];
-      compensated += 1.0;
-    }
-  }
-  in.participating_neighbour_share =
-      nbrs.empty() ? 0.0 : participating / static_cast<double>(nbrs.size());
+  in.participating_neighbour_share = nbrs.degree > 0.0 ? nbrs.participating / nbrs.degree : 0.0;
   // Fairness compares the own ratio with compensated neighbours'; without either there is
   // nothing to compare and the household judges the split neutral (fair = 1).
-  if (compensated > 0.0 && h.official_value_yuan[i] > 0.0) {
-    const double nbr_ratio = ratio_sum / compensated;
+  if (nbrs.compensated > 0.0 && h.official_value_yuan[i] > 0.0) {
+    const double nbr_ratio = nbrs.ratio_sum / nbrs.compensated;
     const double own_ratio = h.received_yuan[i] / h.official_value_yuan[i];
     in.fairness = nbr_ratio > 0.0 ? own_ratio / nbr_ratio : 1.0;
   }
@@ -460,6 +462,11 @@ PerceptionInputs gather_perception_inputs(const World& w, std::span<const double
   in.log_relative_income =
       median > 0.0 ? std::log(std::max(h.income_yuan_per_year[i], 1000.0) / median) : 0.0;
   return in;
+}
+
+PerceptionInputs gather_perception_inputs(const World& w, std::span<const double> ratio,
+                                          std::size_t i) {
+  return perception_inputs(w, i, count_neighbours(w, ratio, i));
 }
 
 } // namespace minesim

@@ -185,8 +185,27 @@ namespace minesim {
 /// so that the neighbour loops read one number per tie instead of dividing per tie.
 void compensation_ratios(const World& world, std::span<double> ratio);
 
-/// The inputs of household i's perception targets, read from the current state; `ratio` is
-/// what compensation_ratios gives for that state.
+/// What household i's perceptions read of its neighbours: how many participate, and the
+/// compensation ratios of those compensated (summed in the order of the network's ties).
+struct NeighbourCounts {
+  double degree = 0.0;
+  double participating = 0.0;
+  double compensated = 0.0;
+  double ratio_sum = 0.0;
+};
+
+/// Count household i's neighbours by walking its ties; `ratio` is what compensation_ratios
+/// gives for the current state. (The month's neighbourhood pass counts the same for everyone
+/// at once: HouseholdStore::neighbours_*.)
+[[nodiscard]] NeighbourCounts count_neighbours(const World& world, std::span<const double> ratio,
+                                               std::size_t i);
+
+/// The inputs of household i's perception targets, read from the current state and the
+/// counts of its neighbours.
+[[nodiscard]] PerceptionInputs perception_inputs(const World& world, std::size_t i,
+                                                 const NeighbourCounts& neighbours);
+
+/// perception_inputs with the neighbours counted from the current state.
 [[nodiscard]] PerceptionInputs
 gather_perception_inputs(const World& world, std::span<const double> ratio, std::size_t i);
 } // namespace minesim

@@ -100,6 +100,15 @@ struct HouseholdStore {
   std::vector<std::uint8_t> petitioning_next;
   std::vector<std::int32_t> petition_months; ///< consecutive petitioning months
 
+  // What the month's neighbourhood pass (model/modules/information) counts over each
+  // household's neighbours, from the state at the start of the pass: perceptions,
+  // participation decisions and petitions read these instead of walking the network again.
+  std::vector<double> compensation_ratio; ///< received / official; -1 when not compensated
+  std::vector<std::uint32_t> neighbours_participating; ///< participating last month
+  std::vector<std::uint32_t> neighbours_petitioning;   ///< petitioning last month
+  std::vector<std::uint32_t> neighbours_compensated;   ///< with compensation_ratio >= 0
+  std::vector<double> neighbour_ratio_sum; ///< their compensation ratios, summed in CSR order
+
   ExtraColumns extra; ///< columns of modules outside the model
 
   [[nodiscard]] std::size_t size() const { return village.size(); }

@@ -99,8 +99,7 @@ void settle_rounds(const World& w, const NegotiationRoundWrites& out, PaymentScr
   for (std::uint32_t c = 0; c < out.outcome.size(); ++c)
     if (out.outcome[c] == outcome_round) due.push_back(c);
   if (due.empty()) return;
-  std::sort(due.begin(), due.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return queue_before(w, a, b); });
+  sort_in_queue_order(w, due, scratch.queue_entries);
 
   // What each account can still pay this month: its balance, less what agreed amounts that
   // wait for payment need now and this month's annuities (a contracted obligation).

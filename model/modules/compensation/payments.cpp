@@ -56,16 +56,39 @@ Yuan needed_now_yuan(const World& w, PaymentMix payment, Yuan amount) {
   return payment == PaymentMix::annual ? to_yuan(12.0 * annuity_month_yuan(w, amount)) : amount;
 }
 
+namespace {
+
+/// The random key claim c keeps while it waits in the queues.
+std::uint64_t queue_key(const World& w, std::uint32_t c) {
+  return CounterRng(seed_of(w), streams::compensation_queue,
+                    static_cast<std::uint64_t>(w.claims.start[c]), c)
+      .bits(0);
+}
+
+} // namespace
+
 bool queue_before(const World& w, std::uint32_t a, std::uint32_t b) {
   const std::int32_t sa = w.claims.start[a], sb = w.claims.start[b];
   if (sa != sb) return sa < sb;
-  const auto key = [&](std::uint32_t c) {
-    return CounterRng(seed_of(w), streams::compensation_queue,
-                      static_cast<std::uint64_t>(w.claims.start[c]), c)
-        .bits(0);
-  };
-  const auto ka = key(a), kb = key(b);
+  const auto ka = queue_key(w, a), kb = queue_key(w, b);
   return ka != kb ? ka < kb : a < b;
+}
+
+void sort_in_queue_order(const World& w, std::vector<std::uint32_t>& claims,
+                         std::vector<QueueEntry>& entries) {
+  entries.resize(claims.size());
+  const auto n = static_cast<std::int64_t>(claims.size());
+#pragma omp parallel for schedule(static)
+  for (std::int64_t k = 0; k < n; ++k) {
+    const std::uint32_t c = claims[static_cast<std::size_t>(k)];
+    entries[static_cast<std::size_t>(k)] = {w.claims.start[c], c, queue_key(w, c)};
+  }
+  std::sort(entries.begin(), entries.end(), [](const QueueEntry& a, const QueueEntry& b) {
+    if (a.start != b.start) return a.start < b.start;
+    return a.key != b.key ? a.key < b.key : a.claim < b.claim;
+  });
+  for (std::size_t k = 0; k < entries.size(); ++k)
+    claims[k] = entries[k].claim;
 }
 
 std::int64_t funded_placement_vacancies(const World& w, std::int64_t placed_green_workers) {
@@ -95,8 +118,7 @@ void pay_queue(const World& w, const PaymentQueueWrites& out, PaymentScratch& sc
   for (std::uint32_t c = 0; c < out.pending_yuan.size(); ++c)
     if (out.pending_yuan[c] > 0) queue.push_back(c);
   if (queue.empty()) return;
-  std::sort(queue.begin(), queue.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return queue_before(w, a, b); });
+  sort_in_queue_order(w, queue, scratch.queue_entries);
   std::vector<std::uint8_t>& blocked = scratch.blocked_accounts;
   std::fill(blocked.begin(), blocked.end(), 0);
   // Investment promotion places households only in vacancies on social capital's converted

@@ -165,6 +165,13 @@ struct CompensationWrites {
 };
 
 /// Scratch space of the negotiations and payments, sized once per run.
+/// A claim's place in the month's queues, its key computed once (sort_in_queue_order).
+struct QueueEntry {
+  std::int32_t start;
+  std::uint32_t claim;
+  std::uint64_t key;
+};
+
 struct PaymentScratch {
   std::vector<std::uint32_t> due_rounds;      ///< claims with a round this step, in queue order
   std::vector<Yuan> available_yuan;           ///< per ledger account: what offers may still use
@@ -172,12 +179,14 @@ struct PaymentScratch {
   std::vector<std::uint8_t> blocked_accounts; ///< per ledger account: funds no more claims
   std::vector<double> claim_area;             ///< per mine: all claimants' damaged area
   std::vector<double> dividend_pool;          ///< per mine: one funder's dividends this month
+  std::vector<QueueEntry> queue_entries;      ///< sort_in_queue_order's keys
 
   explicit PaymentScratch(const World& w)
       : available_yuan(w.ledger.accounts()), blocked_accounts(w.ledger.accounts()),
         claim_area(w.mines.size()), dividend_pool(w.mines.size()) {
     due_rounds.reserve(w.claims.size());
     payment_queue.reserve(w.claims.size());
+    queue_entries.reserve(w.claims.size());
   }
 };
 
@@ -216,6 +225,11 @@ struct PaymentParts {
 /// The position of claim c in the queues of the month (offers, then payments): older
 /// negotiations first, then a random key the claim keeps while it waits, then the claim id.
 [[nodiscard]] bool queue_before(const World& w, std::uint32_t a, std::uint32_t b);
+
+/// Sort `claims` by queue_before, drawing each claim's random key once rather than once per
+/// comparison (the order is the same).
+void sort_in_queue_order(const World& w, std::vector<std::uint32_t>& claims,
+                         std::vector<QueueEntry>& entries);
 
 /// Green-job vacancies on converted restored land funded by social capital that no one
 /// holds (docs/odd.md §3.5, §3.7 rev. 2): social capital's jobs, `green_jobs_per_ha` times its

@@ -1,6 +1,8 @@
 // Information and hearings (docs/odd.md §3.8): the villages' hearings (staggered by village,
 // rev. 2), diffusion of information over the network, forgetting, and the villages'
-// negotiation index.
+// negotiation index. Its pass over the network also counts what later phases of the month
+// read of each household's neighbours, so that a month walks the ties twice (here and in
+// social influence) rather than five times.
 #include "model/module.hpp"
 #include "agents/resident/negotiation.hpp"
 #include "agents/resident/participation.hpp"
@@ -16,27 +18,37 @@ namespace minesim {
 std::vector<ParameterBinding> information_parameter_rows();
 namespace {
 
-/// What the information phase writes.
-struct InformationWrites {
+/// What the neighbourhood pass writes: the hearings, information, and the month's counts of
+/// each household's neighbours (HouseholdStore::neighbours_*).
+struct NeighbourhoodWrites {
   std::span<std::uint16_t> village_hearings_held; ///< per village, shifted in place
   std::span<std::uint16_t> county_hearings_held;  ///< per government, shifted in place
   std::span<std::uint16_t> hearings_attended;     ///< per household, shifted in place
   NextState<double> informed;                     ///< per household
+  std::span<double> compensation_ratio;           ///< per household
+  std::span<std::uint32_t> neighbours_participating;
+  std::span<std::uint32_t> neighbours_petitioning;
+  std::span<std::uint32_t> neighbours_compensated;
+  std::span<double> neighbour_ratio_sum;
 
-  static InformationWrites of(World& w) {
+  static NeighbourhoodWrites of(World& w) {
     auto& h = w.households;
-    return {w.villages.hearings_held,
-            w.governments.hearings_held,
-            h.hearings_attended,
-            {h.informed, h.informed_next}};
+    return {w.villages.hearings_held,      w.governments.hearings_held, h.hearings_attended,
+            {h.informed, h.informed_next}, h.compensation_ratio,        h.neighbours_participating,
+            h.neighbours_petitioning,      h.neighbours_compensated,    h.neighbour_ratio_sum};
   }
 };
 
-/// Hearings (rev. 2: staggered by village, each village every hearing_interval months, see
-/// holds_hearing), then information diffusion over the network and forgetting. Reads the
-/// start-of-phase information of everyone. A county's bit records whether any of its
-/// villages held a hearing. Runs in the spin-up too (negative steps).
-void inform(const World& w, const InformationWrites& out, std::int64_t step) {
+/// The month's one pass over the network, after the negotiations and payments (docs/odd.md
+/// §3.8): hearings (rev. 2: staggered by village, each village every hearing_interval months,
+/// see holds_hearing), information diffusion over the network and forgetting; and, in the
+/// same walk over each household's ties, the neighbour counts that perceptions,
+/// participation decisions and petitions read later in the month. Everything it reads is the
+/// state at the start of the pass, which those phases would have read themselves: neither
+/// participation nor petitioning nor compensation changes between here and them. A county's
+/// bit records whether any of its villages held a hearing. Runs in the spin-up too (negative
+/// steps).
+void walk_neighbourhoods(const World& w, const NeighbourhoodWrites& out, std::int64_t step) {
   const auto& h = w.households;
   const auto& v = w.villages;
   const ParticipationParams& pp = w.params.participation;
@@ -49,6 +61,8 @@ void inform(const World& w, const InformationWrites& out, std::int64_t step) {
         static_cast<std::uint16_t>(((v.hearings_held[a] << 1) | (hearing ? 1 : 0)) & 0x0FFF);
     if (hearing) out.county_hearings_held[v.county[a]] |= 1;
   }
+  compensation_ratios(w, out.compensation_ratio);
+  const std::span<const double> ratio = out.compensation_ratio;
   const auto seed = seed_of(w);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
@@ -57,15 +71,22 @@ void inform(const World& w, const InformationWrites& out, std::int64_t step) {
         static_cast<std::uint16_t>(((h.hearings_attended[i] << 1) | (attends ? 1 : 0)) & 0x0FFF);
     const double own = h.informed[i];
     double best = 0.0;
+    std::uint32_t participating = 0, petitioning = 0, compensated = 0;
+    double ratio_sum = 0.0;
     const auto nbrs = w.network.neighbours(i);
     const CounterRng rng(seed, streams::diffusion, static_cast<std::uint64_t>(step), i);
     // A neighbour's information is read only when it is heard (about one in five): at a
-    // million households those reads are cache misses, and skipping them matters more than
-    // the Philox blocks (measured: drawing lazily in order of gain was slower at 1M).
+    // million households those reads are cache misses.
     std::array<std::uint64_t, 4> draws{};
     for (std::size_t k = 0; k < nbrs.size(); ++k) {
       if (k % 4 == 0) draws = rng.block(k / 4); // draw k is the same as rng.uniform(k)
       const std::uint32_t j = nbrs[k];
+      participating += h.participating[j];
+      petitioning += h.petitioning[j];
+      if (ratio[j] >= 0.0) {
+        ratio_sum += ratio[j];
+        ++compensated;
+      }
       const double p = h.participating[j] ? pp.diffusion_from_participant : pp.diffusion_from_other;
       if (CounterRng::to_uniform(draws[k % 4]) < p)
         best = std::max(best, learnt_from(own, h.informed[j], pp.diffusion_learning));
@@ -73,6 +94,10 @@ void inform(const World& w, const InformationWrites& out, std::int64_t step) {
     double next = own + best;
     if (attends) next = after_hearing(next, pp.hearing_information_gain);
     out.informed[i] = std::clamp(next * (1.0 - pp.forgetting_per_month), 0.0, 1.0);
+    out.neighbours_participating[i] = participating;
+    out.neighbours_petitioning[i] = petitioning;
+    out.neighbours_compensated[i] = compensated;
+    out.neighbour_ratio_sum[i] = ratio_sum;
   }
   out.informed.commit();
 }
@@ -84,11 +109,23 @@ public:
     return information_parameter_rows(); // parameters.cpp
   }
   [[nodiscard]] std::vector<StreamId> streams() const override { return {streams::diffusion}; }
+  void initialise(World& w) const override {
+    auto& h = w.households;
+    const std::size_t n = h.size();
+    h.compensation_ratio.assign(n, -1.0);
+    h.neighbours_participating.assign(n, 0);
+    h.neighbours_petitioning.assign(n, 0);
+    h.neighbours_compensated.assign(n, 0);
+    h.neighbour_ratio_sum.assign(n, 0.0);
+  }
   [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
-    // Hearings follow the month's negotiations (compensation slot) and run in the spin-up;
-    // the negotiation index is brought up to date for the metrics at the end of the step.
-    return {{Slot::compensation,
-             [](World& w, std::int64_t step) { inform(w, InformationWrites::of(w), step); },
+    // The neighbourhood pass follows the month's negotiations and payments and runs in the
+    // spin-up; the negotiation index is brought up to date for the metrics at the end of the
+    // step.
+    return {{Slot::neighbourhood,
+             [](World& w, std::int64_t step) {
+               walk_neighbourhoods(w, NeighbourhoodWrites::of(w), step);
+             },
              /*in_spinup=*/true},
             {Slot::record, [](World& w, std::int64_t) {
                update_negotiation_index(w, NegotiationIndexWrites::of(w));

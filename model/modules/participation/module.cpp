@@ -109,7 +109,8 @@ void report_shirking_mines(const World& w, const CollectiveActionWrites& out,
   }
 }
 
-/// Petitions: synchronous over households (reads last month's petitioning).
+/// Petitions: synchronous over households (reads last month's petitioning, as counted over
+/// each household's neighbours by the neighbourhood pass).
 void petition(const World& w, const CollectiveActionWrites& out, std::int64_t step) {
   const auto& h = w.households;
   const CollectiveActionParams& cp = w.params.collective_action;
@@ -118,11 +119,11 @@ void petition(const World& w, const CollectiveActionWrites& out, std::int64_t st
   for (std::size_t i = 0; i < h.size(); ++i) {
     std::uint8_t now = 0;
     if (aggrieved(w, i, step)) {
-      const auto nbrs = w.network.neighbours(i);
-      double count = 0.0;
-      for (const std::uint32_t j : nbrs)
-        count += h.petitioning[j];
-      const double share = nbrs.empty() ? 0.0 : count / static_cast<double>(nbrs.size());
+      // Neighbours petitioning last month, counted by the month's neighbourhood pass.
+      const std::size_t degree = w.network.degree(i);
+      const double share = degree == 0 ? 0.0
+                                       : static_cast<double>(h.neighbours_petitioning[i]) /
+                                             static_cast<double>(degree);
       const double u =
           CounterRng(seed, streams::petitions, static_cast<std::uint64_t>(step), i).uniform(0);
       now = petitions(share, h.threshold[i], cp.spontaneous_petition, cp.petition_fatigue,
@@ -189,18 +190,19 @@ void pressure_and_halts(const World& w, const CollectiveActionWrites& out,
   }
 }
 
-/// Participation decisions: synchronous over households (reads last month's participation).
+/// Participation decisions: synchronous over households (reads last month's participation, as
+/// counted over each household's neighbours by the neighbourhood pass).
 /// Run in the spin-up too.
 void decide_participation(const World& w, const ParticipationWrites& out, std::int64_t step) {
   const auto& h = w.households;
   const auto seed = seed_of(w);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
-    const auto nbrs = w.network.neighbours(i);
-    double participating = 0.0;
-    for (const std::uint32_t j : nbrs)
-      participating += h.participating[j];
-    const double share = nbrs.empty() ? 0.0 : participating / static_cast<double>(nbrs.size());
+    // Neighbours participating last month, counted by the month's neighbourhood pass.
+    const std::size_t degree = w.network.degree(i);
+    const double share = degree == 0 ? 0.0
+                                     : static_cast<double>(h.neighbours_participating[i]) /
+                                           static_cast<double>(degree);
     const double p =
         participation_probability(w.params.participation, h.latent[latent_R][i], share);
     out.participating[i] =

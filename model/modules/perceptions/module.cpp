@@ -24,24 +24,21 @@ struct PerceptionWrites {
   }
 };
 
-/// Scratch space of the phase, sized once per run.
-struct PerceptionScratch {
-  std::vector<double> compensation_ratio; ///< per household: what compensation_ratios gives
-
-  explicit PerceptionScratch(const World& w) : compensation_ratio(w.households.size()) {}
-};
-
-void update_perceptions(const World& w, const PerceptionWrites& out, PerceptionScratch& scratch) {
+/// The adjustment toward the targets reads `latent` and the month's neighbour counts (the
+/// neighbourhood pass, model/modules/information), and writes `latent_adjusted`; social
+/// influence then reads those and writes `latent`.
+void update_perceptions(const World& w, const PerceptionWrites& out) {
   const auto& h = w.households;
   const auto& pp = w.params.perception;
   const double alpha = pp.adjustment_rate;
   const std::size_t n = h.size();
-  std::vector<double>& ratio = scratch.compensation_ratio;
-  compensation_ratios(w, ratio);
-  // Adjustment toward the targets: reads `latent`, writes `latent_adjusted`.
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < n; ++i) {
-    const PerceptionInputs in = gather_perception_inputs(w, ratio, i);
+    const NeighbourCounts counts{static_cast<double>(w.network.degree(i)),
+                                 static_cast<double>(h.neighbours_participating[i]),
+                                 static_cast<double>(h.neighbours_compensated[i]),
+                                 h.neighbour_ratio_sum[i]};
+    const PerceptionInputs in = perception_inputs(w, i, counts);
     Latents offsets{};
     Latents current{};
     for (std::size_t x = 0; x < latent_count; ++x) {
@@ -63,12 +60,10 @@ public:
   [[nodiscard]] std::vector<ParameterBinding> parameter_rows() const override {
     return perceptions_parameter_rows(); // parameters.cpp
   }
-  [[nodiscard]] std::vector<Phase> phases(const World& world) const override {
+  [[nodiscard]] std::vector<Phase> phases(const World& /*world*/) const override {
     // Perceptions and social influence run in the spin-up too.
     return {{Slot::perceptions,
-             [scratch = std::make_shared<PerceptionScratch>(world)](World& w, std::int64_t) {
-               update_perceptions(w, PerceptionWrites::of(w), *scratch);
-             },
+             [](World& w, std::int64_t) { update_perceptions(w, PerceptionWrites::of(w)); },
              /*in_spinup=*/true}};
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {

@@ -147,7 +147,7 @@ TEST(Rev2Hearings, OnlyTheVillagesOfTheMonthHoldHearingsAndOnlyTheirParticipants
   World w = small_world(); // 12 villages
   auto& h = w.households;
   std::fill(h.participating.begin(), h.participating.end(), 1);
-  run_phases("information", Slot::compensation, w, 1);
+  run_phases("information", Slot::neighbourhood, w, 1);
   // (1 + v) % 6 == 0: villages 5 and 11 only.
   for (std::size_t a = 0; a < w.villages.size(); ++a) {
     const bool expected = a == 5 || a == 11;
@@ -160,7 +160,7 @@ TEST(Rev2Hearings, OnlyTheVillagesOfTheMonthHoldHearingsAndOnlyTheirParticipants
   // an always-participating household attends both.
   for (std::int64_t step = 2; step <= 12; ++step) {
     std::fill(h.participating.begin(), h.participating.end(), 1);
-    run_phases("information", Slot::compensation, w, step);
+    run_phases("information", Slot::neighbourhood, w, step);
   }
   for (std::size_t a = 0; a < w.villages.size(); ++a)
     EXPECT_EQ(std::popcount(static_cast<unsigned>(w.villages.hearings_held[a])), 2);
@@ -176,7 +176,7 @@ TEST(Rev2Hearings, NegotiationIndexCountsAttendanceAgainstTheVillagesOwnHearings
   auto& h = w.households;
   for (std::int64_t step = 1; step <= 12; ++step) {
     std::fill(h.participating.begin(), h.participating.end(), 1);
-    run_phases("information", Slot::compensation, w, step);
+    run_phases("information", Slot::neighbourhood, w, step);
   }
   run_phases("information", Slot::record, w, 12);
   for (std::size_t a = 0; a < w.villages.size(); ++a) {
