@@ -222,11 +222,11 @@ void assign_initial_damage(World& w) {
 
 void initialise_latents(World& w) {
   auto& h = w.households;
-  std::vector<double> ratio(h.size());
-  compensation_ratios(w, ratio);
+  std::vector<SeenByNeighbours> seen(h.size());
+  seen_by_neighbours(w, seen);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
-    const PerceptionInputs in = gather_perception_inputs(w, ratio, i);
+    const PerceptionInputs in = gather_perception_inputs(w, seen, i);
     Latents offsets{};
     for (std::size_t x = 0; x < latent_count; ++x)
       offsets[x] = h.offset[x][i];
@@ -409,24 +409,27 @@ void update_environment(World& w) {
   update_environment(w, VillageEnvironmentWrites::of(w));
 }
 
-void compensation_ratios(const World& w, std::span<double> ratio) {
+void seen_by_neighbours(const World& w, std::span<SeenByNeighbours> seen) {
   const auto& h = w.households;
 #pragma omp parallel for schedule(static)
-  for (std::size_t j = 0; j < h.size(); ++j)
-    ratio[j] = h.received_yuan[j] > 0.0 && h.official_value_yuan[j] > 0.0
-                   ? h.received_yuan[j] / h.official_value_yuan[j]
-                   : -1.0;
+  for (std::size_t j = 0; j < h.size(); ++j) {
+    const bool compensated = h.received_yuan[j] > 0.0 && h.official_value_yuan[j] > 0.0;
+    seen[j] = {h.informed[j],
+               compensated ? static_cast<float>(h.received_yuan[j] / h.official_value_yuan[j])
+                           : -1.0F,
+               h.participating[j], h.petitioning[j]};
+  }
 }
 
-NeighbourCounts count_neighbours(const World& w, std::span<const double> ratio, std::size_t i) {
-  const auto& h = w.households;
+NeighbourCounts count_neighbours(const World& w, std::span<const SeenByNeighbours> seen,
+                                 std::size_t i) {
   NeighbourCounts n;
   const auto nbrs = w.network.neighbours(i);
   n.degree = static_cast<double>(nbrs.size());
   for (const std::uint32_t j : nbrs) {
-    n.participating += h.participating[j];
-    if (ratio[j] >= 0.0) {
-      n.ratio_sum += ratio[j];
+    n.participating += seen[j].participating;
+    if (seen[j].compensation_ratio >= 0.0F) {
+      n.ratio_sum += static_cast<double>(seen[j].compensation_ratio);
       n.compensated += 1.0;
     }
   }
@@ -464,9 +467,9 @@ PerceptionInputs perception_inputs(const World& w, std::size_t i, const Neighbou
   return in;
 }
 
-PerceptionInputs gather_perception_inputs(const World& w, std::span<const double> ratio,
+PerceptionInputs gather_perception_inputs(const World& w, std::span<const SeenByNeighbours> seen,
                                           std::size_t i) {
-  return perception_inputs(w, i, count_neighbours(w, ratio, i));
+  return perception_inputs(w, i, count_neighbours(w, seen, i));
 }
 
 } // namespace minesim

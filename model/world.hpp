@@ -180,10 +180,9 @@ void update_environment(World& world);
 } // namespace minesim
 
 namespace minesim {
-/// Each household's received-to-official compensation ratio, or -1 when it has received
-/// nothing or has no damage (it is then no compensated neighbour). Computed once per phase
-/// so that the neighbour loops read one number per tie instead of dividing per tie.
-void compensation_ratios(const World& world, std::span<double> ratio);
+/// What each household shows its neighbours (SeenByNeighbours), from the current state: one
+/// linear pass, so that the walks over the network read one record per tie.
+void seen_by_neighbours(const World& world, std::span<SeenByNeighbours> seen);
 
 /// What household i's perceptions read of its neighbours: how many participate, and the
 /// compensation ratios of those compensated (summed in the order of the network's ties).
@@ -194,11 +193,11 @@ struct NeighbourCounts {
   double ratio_sum = 0.0;
 };
 
-/// Count household i's neighbours by walking its ties; `ratio` is what compensation_ratios
-/// gives for the current state. (The month's neighbourhood pass counts the same for everyone
-/// at once: HouseholdStore::neighbours_*.)
-[[nodiscard]] NeighbourCounts count_neighbours(const World& world, std::span<const double> ratio,
-                                               std::size_t i);
+/// Count household i's neighbours by walking its ties; `seen` is what seen_by_neighbours gives
+/// for the current state. (The month's neighbourhood pass counts the same for everyone at
+/// once: HouseholdStore::neighbours_*.)
+[[nodiscard]] NeighbourCounts
+count_neighbours(const World& world, std::span<const SeenByNeighbours> seen, std::size_t i);
 
 /// The inputs of household i's perception targets, read from the current state and the
 /// counts of its neighbours.
@@ -207,5 +206,5 @@ struct NeighbourCounts {
 
 /// perception_inputs with the neighbours counted from the current state.
 [[nodiscard]] PerceptionInputs
-gather_perception_inputs(const World& world, std::span<const double> ratio, std::size_t i);
+gather_perception_inputs(const World& world, std::span<const SeenByNeighbours> seen, std::size_t i);
 } // namespace minesim

@@ -119,6 +119,22 @@ public:
     return {out.v[0], out.v[1], out.v[2], out.v[3]};
   }
 
+  /// 16-bit draws, for the many Bernoulli trials of a loop over ties: draw k is lane k % 16 of
+  /// the block block(k / 16), a whole number uniform on [0, 65536). One Philox evaluation
+  /// serves 16 trials.
+  [[nodiscard]] static std::uint32_t lane16(const std::array<std::uint64_t, 4>& block,
+                                            std::uint64_t k) noexcept {
+    return static_cast<std::uint32_t>((block[(k % 16) / 4] >> (16 * (k % 4))) & 0xFFFFu);
+  }
+
+  /// The threshold t of a Bernoulli trial on 16-bit draws, `lane16(...) < t`: the multiple
+  /// of 2^-16 nearest to p, so the trial's probability t / 65536 is within 2^-17 of p.
+  [[nodiscard]] static std::uint32_t threshold16(double p) noexcept {
+    if (!(p > 0.0)) return 0;
+    if (p >= 1.0) return 65536;
+    return static_cast<std::uint32_t>(std::nearbyint(p * 65536.0));
+  }
+
   /// Uniform on the open interval (0, 1), 53 bits of resolution.
   [[nodiscard]] double uniform(std::uint64_t k) const noexcept { return to_uniform(bits(k)); }
 

@@ -108,10 +108,15 @@ TEST(CompensationValidation, HigherCompensationRaisesSatisfactionAndLowersPetiti
   const Arm generous =
       run_arm("compensation/enterprise_direct.toml", {"compensation.initial_generosity=1.3"});
   const Paired s = paired(generous.run_mean.at("S_mean"), direct().run_mean.at("S_mean"));
-  const Paired p =
-      paired(generous.run_mean.at("petitioning_share"), direct().run_mean.at("petitioning_share"));
   EXPECT_GT(s.mean, 3 * s.se) << s.mean << " +- " << s.se;
-  EXPECT_LT(p.mean, -3 * p.se) << p.mean << " +- " << p.se;
+  // Petitioning falls in most replicates (about 5e-4 of households), but the paired
+  // differences are heavy-tailed: a petition cascade in one replicate moves a mean of 30 by
+  // more than the effect (the largest difference is 80e-4 in either direction, depending on
+  // the random numbers). So the test is the sign test at the one-sided level of 3 standard
+  // errors (p < 0.00135), not the mean.
+  const double p = sign_test_below_zero(generous.run_mean.at("petitioning_share"),
+                                        direct().run_mean.at("petitioning_share"));
+  EXPECT_LT(p, 0.00135) << "sign test p = " << p;
 }
 
 TEST(CompensationValidation, FairerCompensationRaisesSatisfactionAndLowersPetitions) {

@@ -64,4 +64,22 @@ inline Paired paired(const std::vector<double>& a, const std::vector<double>& b)
   return {stats.mean_difference, stats.standard_error};
 }
 
+/// One-sided sign test of paired replicates: the probability, were a and b exchangeable, that
+/// at least as many of the differences a - b as observed are below zero (ties count as half
+/// a loss each, rounded down). For quantities whose differences are heavy-tailed, such as
+/// petitioning shares, where one replicate's cascade outweighs the others in a mean.
+inline double sign_test_below_zero(const std::vector<double>& a, const std::vector<double>& b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  std::size_t below = 0;
+  for (std::size_t r = 0; r < n; ++r)
+    below += a[r] - b[r] < 0.0 ? 1 : 0;
+  // P(X >= below) for X ~ Binomial(n, 1/2), summed exactly in doubles (n is small).
+  double p = 0.0, choose = 1.0; // choose = C(n, k)
+  for (std::size_t k = 0; k <= n; ++k) {
+    if (k >= below) p += choose;
+    choose = choose * static_cast<double>(n - k) / static_cast<double>(k + 1);
+  }
+  return p / std::ldexp(1.0, static_cast<int>(n));
+}
+
 } // namespace minesim::validation

@@ -25,7 +25,7 @@ struct NeighbourhoodWrites {
   std::span<std::uint16_t> county_hearings_held;  ///< per government, shifted in place
   std::span<std::uint16_t> hearings_attended;     ///< per household, shifted in place
   NextState<double> informed;                     ///< per household
-  std::span<double> compensation_ratio;           ///< per household
+  std::span<SeenByNeighbours> seen;               ///< per household
   std::span<std::uint32_t> neighbours_participating;
   std::span<std::uint32_t> neighbours_petitioning;
   std::span<std::uint32_t> neighbours_compensated;
@@ -33,11 +33,50 @@ struct NeighbourhoodWrites {
 
   static NeighbourhoodWrites of(World& w) {
     auto& h = w.households;
-    return {w.villages.hearings_held,      w.governments.hearings_held, h.hearings_attended,
-            {h.informed, h.informed_next}, h.compensation_ratio,        h.neighbours_participating,
-            h.neighbours_petitioning,      h.neighbours_compensated,    h.neighbour_ratio_sum};
+    return {w.villages.hearings_held,
+            w.governments.hearings_held,
+            h.hearings_attended,
+            {h.informed, h.informed_next},
+            h.seen,
+            h.neighbours_participating,
+            h.neighbours_petitioning,
+            h.neighbours_compensated,
+            h.neighbour_ratio_sum};
   }
 };
+
+/// What a household finds among its neighbours in the neighbourhood pass.
+struct NeighbourTally {
+  std::uint32_t participating = 0;
+  std::uint32_t petitioning = 0;
+  std::uint32_t compensated = 0;
+  double ratio_sum = 0.0;  ///< compensation ratios of the compensated, in the order of the ties
+  double best_heard = 0.0; ///< the highest information among the neighbours heard (0 if none)
+};
+
+/// Walk one household's ties. Whether it hears neighbour k this month is draw k of `rng` in
+/// 16-bit form (one Philox block per 16 ties) against the threshold of a participant or of
+/// another neighbour (`thresholds[participating]`). Written without branches: which
+/// neighbours are compensated or heard is a coin toss to the processor, and adding zero to
+/// the non-negative sum and maximum changes neither.
+inline NeighbourTally tally_neighbours(std::span<const SeenByNeighbours> seen,
+                                       std::span<const std::uint32_t> nbrs, const CounterRng& rng,
+                                       const std::array<std::uint32_t, 2>& thresholds) {
+  std::uint32_t participating = 0, petitioning = 0, compensated = 0;
+  double ratio_sum = 0.0, best = 0.0;
+  std::array<std::uint64_t, 4> draws{};
+  for (std::size_t k = 0; k < nbrs.size(); ++k) {
+    if (k % 16 == 0) draws = rng.block(k / 16);
+    const SeenByNeighbours& j = seen[nbrs[k]];
+    participating += j.participating;
+    petitioning += j.petitioning;
+    compensated += j.compensation_ratio >= 0.0F ? 1U : 0U;
+    ratio_sum += static_cast<double>(std::max(j.compensation_ratio, 0.0F));
+    const bool heard = CounterRng::lane16(draws, k) < thresholds[j.participating != 0 ? 1 : 0];
+    best = std::max(best, static_cast<double>(heard) * j.informed);
+  }
+  return {participating, petitioning, compensated, ratio_sum, best};
+}
 
 /// The month's one pass over the network, after the negotiations and payments (docs/odd.md
 /// §3.8): hearings (rev. 2: staggered by village, each village every hearing_interval months,
@@ -61,8 +100,11 @@ void walk_neighbourhoods(const World& w, const NeighbourhoodWrites& out, std::in
         static_cast<std::uint16_t>(((v.hearings_held[a] << 1) | (hearing ? 1 : 0)) & 0x0FFF);
     if (hearing) out.county_hearings_held[v.county[a]] |= 1;
   }
-  compensation_ratios(w, out.compensation_ratio);
-  const std::span<const double> ratio = out.compensation_ratio;
+  seen_by_neighbours(w, out.seen);
+  const std::span<const SeenByNeighbours> seen = out.seen;
+  const std::array<std::uint32_t, 2> thresholds{
+      CounterRng::threshold16(pp.diffusion_from_other),
+      CounterRng::threshold16(pp.diffusion_from_participant)};
   const auto seed = seed_of(w);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
@@ -70,34 +112,24 @@ void walk_neighbourhoods(const World& w, const NeighbourhoodWrites& out, std::in
     out.hearings_attended[i] =
         static_cast<std::uint16_t>(((h.hearings_attended[i] << 1) | (attends ? 1 : 0)) & 0x0FFF);
     const double own = h.informed[i];
-    double best = 0.0;
-    std::uint32_t participating = 0, petitioning = 0, compensated = 0;
-    double ratio_sum = 0.0;
-    const auto nbrs = w.network.neighbours(i);
-    const CounterRng rng(seed, streams::diffusion, static_cast<std::uint64_t>(step), i);
-    // A neighbour's information is read only when it is heard (about one in five): at a
-    // million households those reads are cache misses.
-    std::array<std::uint64_t, 4> draws{};
-    for (std::size_t k = 0; k < nbrs.size(); ++k) {
-      if (k % 4 == 0) draws = rng.block(k / 4); // draw k is the same as rng.uniform(k)
-      const std::uint32_t j = nbrs[k];
-      participating += h.participating[j];
-      petitioning += h.petitioning[j];
-      if (ratio[j] >= 0.0) {
-        ratio_sum += ratio[j];
-        ++compensated;
-      }
-      const double p = h.participating[j] ? pp.diffusion_from_participant : pp.diffusion_from_other;
-      if (CounterRng::to_uniform(draws[k % 4]) < p)
-        best = std::max(best, learnt_from(own, h.informed[j], pp.diffusion_learning));
-    }
+    // About one tie in twenty leads out of the village, to a record that is not in cache:
+    // ask for those of a household two ahead now, so that the waits overlap.
+    if (i + 2 < h.size())
+      for (const std::uint32_t j : w.network.neighbours(i + 2))
+        __builtin_prefetch(&seen[j]);
+    const NeighbourTally tally = tally_neighbours(
+        seen, w.network.neighbours(i),
+        CounterRng(seed, streams::diffusion, static_cast<std::uint64_t>(step), i), thresholds);
+    out.neighbours_participating[i] = tally.participating;
+    out.neighbours_petitioning[i] = tally.petitioning;
+    out.neighbours_compensated[i] = tally.compensated;
+    out.neighbour_ratio_sum[i] = tally.ratio_sum;
+    // learnt_from's maximum over the heard neighbours: the best informed of them, since
+    // subtracting `own` and scaling by the learning rate keep the order of the values.
+    const double best = learnt_from(own, tally.best_heard, pp.diffusion_learning);
     double next = own + best;
     if (attends) next = after_hearing(next, pp.hearing_information_gain);
     out.informed[i] = std::clamp(next * (1.0 - pp.forgetting_per_month), 0.0, 1.0);
-    out.neighbours_participating[i] = participating;
-    out.neighbours_petitioning[i] = petitioning;
-    out.neighbours_compensated[i] = compensated;
-    out.neighbour_ratio_sum[i] = ratio_sum;
   }
   out.informed.commit();
 }
@@ -112,7 +144,7 @@ public:
   void initialise(World& w) const override {
     auto& h = w.households;
     const std::size_t n = h.size();
-    h.compensation_ratio.assign(n, -1.0);
+    h.seen.assign(n, SeenByNeighbours{});
     h.neighbours_participating.assign(n, 0);
     h.neighbours_petitioning.assign(n, 0);
     h.neighbours_compensated.assign(n, 0);
