@@ -1,11 +1,14 @@
 #include "engine/stats.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 namespace minesim {
 namespace {
@@ -37,15 +40,67 @@ double gini_of_sorted(std::span<const double> values) {
 
 } // namespace
 
+namespace {
+
+constexpr unsigned digit_bits = 11;
+constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+constexpr unsigned digits = (64 + digit_bits - 1) / digit_bits;
+
+/// The digit passes of sort_ascending with the work split between the OpenMP threads: each
+/// thread counts the digit in its own contiguous part of the array, the offsets are laid out
+/// bucket by bucket and, within a bucket, thread by thread, and each thread scatters its part.
+/// That is the serial pass's order (stable), so the result does not depend on the threads.
+/// `shared_digit` marks the digits that every key shares: their passes are skipped.
+void parallel_radix_passes(std::span<double> values, std::span<double> scratch,
+                           const std::array<bool, digits>& shared_digit) {
+  const std::size_t n = values.size();
+  const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
+  // Per thread and bucket: its count, then its offset. Allocated per sort (kilobytes, against
+  // a sort of at least 2^16 doubles).
+  std::vector<std::uint32_t> offset(max_threads * buckets);
+  double* from = values.data();
+  double* to = scratch.data();
+  for (unsigned d = 0; d < digits; ++d) {
+    if (shared_digit[d]) continue;
+    const unsigned shift = d * digit_bits;
+#pragma omp parallel
+    {
+      const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+      const auto t = static_cast<std::size_t>(omp_get_thread_num());
+      const std::size_t begin = n * t / threads, end = n * (t + 1) / threads;
+      std::uint32_t* const mine = offset.data() + t * buckets;
+      std::fill(mine, mine + buckets, 0U);
+      for (std::size_t i = begin; i < end; ++i)
+        ++mine[(std::bit_cast<std::uint64_t>(from[i]) >> shift) & (buckets - 1)];
+#pragma omp barrier
+#pragma omp single
+      {
+        std::uint32_t sum = 0;
+        for (std::size_t b = 0; b < buckets; ++b)
+          for (std::size_t u = 0; u < threads; ++u) {
+            const std::uint32_t here = offset[u * buckets + b];
+            offset[u * buckets + b] = sum;
+            sum += here;
+          }
+      }
+      for (std::size_t i = begin; i < end; ++i) {
+        const auto key = std::bit_cast<std::uint64_t>(from[i]);
+        to[mine[(key >> shift) & (buckets - 1)]++] = from[i];
+      }
+    }
+    std::swap(from, to);
+  }
+  if (from != values.data()) std::copy_n(from, n, values.data());
+}
+
+} // namespace
+
 void sort_ascending(std::span<double> values, std::span<double> scratch) {
   const std::size_t n = values.size();
   if (n < 1024) { // small: a comparison sort is faster than the histograms
     std::sort(values.begin(), values.end());
     return;
   }
-  constexpr unsigned digit_bits = 11;
-  constexpr std::size_t buckets = std::size_t{1} << digit_bits;
-  constexpr unsigned digits = (64 + digit_bits - 1) / digit_bits;
   std::array<std::array<std::uint32_t, buckets>, digits> count{};
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t key = order_key(values[i]);
@@ -53,25 +108,34 @@ void sort_ascending(std::span<double> values, std::span<double> scratch) {
     for (unsigned d = 0; d < digits; ++d)
       ++count[d][(key >> (d * digit_bits)) & (buckets - 1)];
   }
-  double* from = values.data();
-  double* to = scratch.data();
-  for (unsigned d = 0; d < digits; ++d) {
-    auto& c = count[d];
-    // A digit every key shares orders nothing: skip its pass.
-    if (std::find(c.begin(), c.end(), static_cast<std::uint32_t>(n)) != c.end()) continue;
-    std::uint32_t sum = 0;
-    for (auto& k : c) {
-      const std::uint32_t here = k;
-      k = sum;
-      sum += here;
+  // A digit every key shares orders nothing: its pass is skipped.
+  std::array<bool, digits> shared_digit{};
+  for (unsigned d = 0; d < digits; ++d)
+    shared_digit[d] = std::find(count[d].begin(), count[d].end(), static_cast<std::uint32_t>(n)) !=
+                      count[d].end();
+  if (n >= (std::size_t{1} << 16) && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+    parallel_radix_passes(values, scratch, shared_digit);
+  } else {
+    double* from = values.data();
+    double* to = scratch.data();
+    for (unsigned d = 0; d < digits; ++d) {
+      if (shared_digit[d]) continue;
+      auto& c = count[d];
+      std::uint32_t sum = 0;
+      for (auto& k : c) {
+        const std::uint32_t here = k;
+        k = sum;
+        sum += here;
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto key = std::bit_cast<std::uint64_t>(from[i]);
+        to[c[(key >> (d * digit_bits)) & (buckets - 1)]++] = from[i];
+      }
+      std::swap(from, to);
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto key = std::bit_cast<std::uint64_t>(from[i]);
-      to[c[(key >> (d * digit_bits)) & (buckets - 1)]++] = from[i];
-    }
-    std::swap(from, to);
+    if (from != values.data()) std::copy_n(from, n, values.data());
   }
-  if (from != values.data()) std::copy_n(from, n, values.data());
+#pragma omp parallel for schedule(static) if (n >= (std::size_t{1} << 16))
   for (std::size_t i = 0; i < n; ++i)
     values[i] = from_order_key(std::bit_cast<std::uint64_t>(values[i]));
 }

@@ -1,10 +1,14 @@
 #include "engine/parallel.hpp"
+#include "engine/random.hpp"
 #include "engine/stats.hpp"
 
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -85,4 +89,38 @@ TEST(Stats, PairedStatsMatchHandComputedValues) {
   EXPECT_TRUE(std::isnan(none.mean_difference) && std::isnan(none.standard_error));
 
   EXPECT_THROW((void)paired_stats(arm, one_b), std::invalid_argument);
+}
+
+TEST(SortAscending, GivesStdSortsOrderForEverySizeAndThreadCount) {
+  // Below 1,024 values a comparison sort, then the serial radix passes, then from 2^16 values
+  // the parallel ones: each must give the sequence std::sort gives, bit for bit, on 1 and 2
+  // threads. Values: negatives, ties, tiny and huge magnitudes, infinities, subnormals.
+  const int default_threads = omp_get_max_threads();
+  for (const std::size_t n : {std::size_t{1000}, std::size_t{5000}, std::size_t{65535},
+                              std::size_t{65536}, std::size_t{300007}}) {
+    std::vector<double> values(n);
+    const CounterRng rng(3, numbered_stream(1, "test"), n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double u = rng.uniform(i, -1.0, 1.0);
+      switch (i % 7) {
+      case 0: values[i] = std::round(u * 20.0); break; // many ties
+      case 1: values[i] = u * 1e300; break;
+      case 2: values[i] = u * 1e-310; break; // subnormal
+      case 3: values[i] = u < -0.9 ? -INFINITY : (u > 0.9 ? INFINITY : u); break;
+      default: values[i] = u * 1e6; break;
+      }
+      if (values[i] == 0.0) values[i] = 0.0; // one zero: std::sort may order +0 and -0 freely
+    }
+    std::vector<double> want = values;
+    std::sort(want.begin(), want.end());
+    for (const int threads : {1, 2}) {
+      omp_set_num_threads(threads);
+      std::vector<double> got = values, scratch(n);
+      sort_ascending(got, scratch);
+      for (std::size_t i = 0; i < n; ++i)
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(got[i]), std::bit_cast<std::uint64_t>(want[i]))
+            << "n " << n << ", " << threads << " threads, position " << i;
+    }
+  }
+  omp_set_num_threads(default_threads);
 }
