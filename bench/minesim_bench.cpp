@@ -5,8 +5,8 @@
 //
 //   minesim_bench [--households N] [--steps S] [--threads T] [--output PATH] [--set k=v]...
 //
-// Region: scenarios/baseline.toml with one village per 125 households and a network of mean
-// degree about 12 (small_world_degree 10, kinship_share 0.15: (10 + 0.15 * 9) / 0.95 = 11.9).
+// Region: scenarios/baseline.toml with one village per 125 households and the baseline's
+// network (mean degree about 15.3: small_world_degree 12, kinship_share 0.3, rewiring 0.08).
 #include "io/run_file.hpp"
 #include "model/simulation.hpp"
 
@@ -145,8 +145,6 @@ int main(int argc, char** argv) {
       "households.count=" + std::to_string(households),
       "region.villages=" + std::to_string(villages),
       "simulation.steps=" + std::to_string(steps),
-      "network.small_world_degree=10",
-      "network.kinship_share=0.15",
   };
   overrides.insert(overrides.end(), extra.begin(), extra.end());
   const LoadedScenario loaded =
