@@ -101,21 +101,34 @@ void sort_ascending(std::span<double> values, std::span<double> scratch) {
     std::sort(values.begin(), values.end());
     return;
   }
-  std::array<std::array<std::uint32_t, buckets>, digits> count{};
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t key = order_key(values[i]);
-    values[i] = std::bit_cast<double>(key); // keys are kept in place while sorting
-    for (unsigned d = 0; d < digits; ++d)
-      ++count[d][(key >> (d * digit_bits)) & (buckets - 1)];
-  }
-  // A digit every key shares orders nothing: its pass is skipped.
-  std::array<bool, digits> shared_digit{};
-  for (unsigned d = 0; d < digits; ++d)
-    shared_digit[d] = std::find(count[d].begin(), count[d].end(), static_cast<std::uint32_t>(n)) !=
-                      count[d].end();
   if (n >= (std::size_t{1} << 16) && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+    // Keys in place, in parallel; a digit is shared when the OR and the AND of all keys
+    // agree on it.
+    std::uint64_t any = 0, all = ~std::uint64_t{0};
+#pragma omp parallel for schedule(static) reduction(| : any) reduction(& : all)
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t key = order_key(values[i]);
+      values[i] = std::bit_cast<double>(key);
+      any |= key;
+      all &= key;
+    }
+    std::array<bool, digits> shared_digit{};
+    for (unsigned d = 0; d < digits; ++d)
+      shared_digit[d] = (((any ^ all) >> (d * digit_bits)) & (buckets - 1)) == 0;
     parallel_radix_passes(values, scratch, shared_digit);
   } else {
+    std::array<std::array<std::uint32_t, buckets>, digits> count{};
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t key = order_key(values[i]);
+      values[i] = std::bit_cast<double>(key); // keys are kept in place while sorting
+      for (unsigned d = 0; d < digits; ++d)
+        ++count[d][(key >> (d * digit_bits)) & (buckets - 1)];
+    }
+    // A digit every key shares orders nothing: its pass is skipped.
+    std::array<bool, digits> shared_digit{};
+    for (unsigned d = 0; d < digits; ++d)
+      shared_digit[d] = std::find(count[d].begin(), count[d].end(),
+                                  static_cast<std::uint32_t>(n)) != count[d].end();
     double* from = values.data();
     double* to = scratch.data();
     for (unsigned d = 0; d < digits; ++d) {

@@ -101,12 +101,17 @@ public:
     value[dividends] = step_flow(flow_dividends);
     value[negotiations] = static_cast<double>(w.counts.negotiations);
     value[agreements] = static_cast<double>(w.counts.agreements);
-    // Serial over claims in id order: counts, and one sum of whole months.
+    // Counts, and one sum of whole months: every addend is a whole number, so the sums are
+    // exact and do not depend on how the threads split the claims.
     const auto& claims = w.claims;
     double agreed = 0.0, disputed = 0.0, settlement_sum = 0.0, unsettled = 0.0, with_damage = 0.0;
+    double open_disputes = 0.0, awaiting_payment = 0.0;
+#pragma omp parallel for schedule(static)                                                       \
+    reduction(+ : agreed, disputed, settlement_sum, unsettled, with_damage, open_disputes,       \
+                  awaiting_payment)
     for (std::size_t c = 0; c < claims.size(); ++c) {
-      value[disputes] += claims.dispute[c];
-      value[awaiting] += claims.pending_yuan[c] > 0 ? 1.0 : 0.0;
+      open_disputes += claims.dispute[c];
+      awaiting_payment += claims.pending_yuan[c] > 0 ? 1.0 : 0.0;
       if (claims.outcome[c] == outcome_agreed) {
         agreed += 1.0;
         settlement_sum += static_cast<double>(claims.last_agreement[c] - claims.first_opened[c]);
@@ -118,6 +123,8 @@ public:
         if (claims.unsettled(c, step, unsettled_after_months)) unsettled += 1.0;
       }
     }
+    value[disputes] = open_disputes;
+    value[awaiting] = awaiting_payment;
     value[dispute_rate] = agreed + disputed > 0.0 ? disputed / (agreed + disputed) : 0.0;
     value[settlement_months] = agreed > 0.0 ? settlement_sum / agreed : 0.0;
     value[unsettled_share] = with_damage > 0.0 ? unsettled / with_damage : 0.0;
