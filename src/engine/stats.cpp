@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
-#include <vector>
 
 namespace minesim {
 namespace {
@@ -38,119 +37,99 @@ double gini_of_sorted(std::span<const double> values) {
   return weighted / (static_cast<double>(n) * total);
 }
 
-} // namespace
-
-namespace {
-
-constexpr unsigned digit_bits = 11;
-constexpr std::size_t buckets = std::size_t{1} << digit_bits;
-constexpr unsigned digits = (64 + digit_bits - 1) / digit_bits;
-
-/// The digit passes of sort_ascending with the work split between the OpenMP threads: each
-/// thread counts the digit in its own contiguous part of the array, the offsets are laid out
-/// bucket by bucket and, within a bucket, thread by thread, and each thread scatters its part.
-/// That is the serial pass's order (stable), so the result does not depend on the threads.
-/// `shared_digit` marks the digits that every key shares: their passes are skipped.
-void parallel_radix_passes(std::span<double> values, std::span<double> scratch,
-                           const std::array<bool, digits>& shared_digit) {
+/// The sort of sort_ascending on one thread: a least-significant-digit radix sort.
+void serial_sort_ascending(std::span<double> values, std::span<double> scratch) {
   const std::size_t n = values.size();
-  const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
-  // Per thread and bucket: its count, then its offset. Allocated per sort (kilobytes, against
-  // a sort of at least 2^16 doubles).
-  std::vector<std::uint32_t> offset(max_threads * buckets);
+  if (n < 1024) { // small: a comparison sort is faster than the histograms
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  constexpr unsigned digit_bits = 11;
+  constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+  constexpr unsigned digits = (64 + digit_bits - 1) / digit_bits;
+  std::array<std::array<std::uint32_t, buckets>, digits> count{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t key = order_key(values[i]);
+    values[i] = std::bit_cast<double>(key); // keys are kept in place while sorting
+    for (unsigned d = 0; d < digits; ++d)
+      ++count[d][(key >> (d * digit_bits)) & (buckets - 1)];
+  }
   double* from = values.data();
   double* to = scratch.data();
   for (unsigned d = 0; d < digits; ++d) {
-    if (shared_digit[d]) continue;
-    const unsigned shift = d * digit_bits;
-#pragma omp parallel
-    {
-      const auto threads = static_cast<std::size_t>(omp_get_num_threads());
-      const auto t = static_cast<std::size_t>(omp_get_thread_num());
-      const std::size_t begin = n * t / threads, end = n * (t + 1) / threads;
-      std::uint32_t* const mine = offset.data() + t * buckets;
-      std::fill(mine, mine + buckets, 0U);
-      for (std::size_t i = begin; i < end; ++i)
-        ++mine[(std::bit_cast<std::uint64_t>(from[i]) >> shift) & (buckets - 1)];
-#pragma omp barrier
-#pragma omp single
-      {
-        std::uint32_t sum = 0;
-        for (std::size_t b = 0; b < buckets; ++b)
-          for (std::size_t u = 0; u < threads; ++u) {
-            const std::uint32_t here = offset[u * buckets + b];
-            offset[u * buckets + b] = sum;
-            sum += here;
-          }
-      }
-      for (std::size_t i = begin; i < end; ++i) {
-        const auto key = std::bit_cast<std::uint64_t>(from[i]);
-        to[mine[(key >> shift) & (buckets - 1)]++] = from[i];
-      }
+    auto& c = count[d];
+    // A digit every key shares orders nothing: skip its pass.
+    if (std::find(c.begin(), c.end(), static_cast<std::uint32_t>(n)) != c.end()) continue;
+    std::uint32_t sum = 0;
+    for (auto& k : c) {
+      const std::uint32_t here = k;
+      k = sum;
+      sum += here;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto key = std::bit_cast<std::uint64_t>(from[i]);
+      to[c[(key >> (d * digit_bits)) & (buckets - 1)]++] = from[i];
     }
     std::swap(from, to);
   }
   if (from != values.data()) std::copy_n(from, n, values.data());
+  for (std::size_t i = 0; i < n; ++i)
+    values[i] = from_order_key(std::bit_cast<std::uint64_t>(values[i]));
+}
+
+/// The position in `a` where a merge of sorted `a` and `b` has taken `taken` values
+/// (merge path: ties go to `a` first, as a stable merge takes them).
+std::size_t merge_split(std::span<const double> a, std::span<const double> b, std::size_t taken) {
+  std::size_t lo = taken > b.size() ? taken - b.size() : 0, hi = std::min(taken, a.size());
+  while (lo < hi) {
+    const std::size_t i = lo + (hi - lo) / 2; // take i from a and taken - i from b?
+    if (order_key(a[i]) <= order_key(b[taken - i - 1]))
+      lo = i + 1;
+    else
+      hi = i;
+  }
+  return lo;
+}
+
+/// Merge sorted `a` and `b` into `out` by the order of order_key (so -0 before +0, as the
+/// radix sort orders them).
+void merge_keys(std::span<const double> a, std::span<const double> b, double* out) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size())
+    *out++ = order_key(b[j]) < order_key(a[i]) ? b[j++] : a[i++];
+  out = std::copy(a.begin() + static_cast<std::ptrdiff_t>(i), a.end(), out);
+  std::copy(b.begin() + static_cast<std::ptrdiff_t>(j), b.end(), out);
 }
 
 } // namespace
 
 void sort_ascending(std::span<double> values, std::span<double> scratch) {
   const std::size_t n = values.size();
-  if (n < 1024) { // small: a comparison sort is faster than the histograms
-    std::sort(values.begin(), values.end());
+  if (n < (std::size_t{1} << 19) || omp_get_max_threads() < 2 || omp_in_parallel()) {
+    serial_sort_ascending(values, scratch);
     return;
   }
-  if (n >= (std::size_t{1} << 16) && omp_get_max_threads() > 1 && !omp_in_parallel()) {
-    // Keys in place, in parallel; a digit is shared when the OR and the AND of all keys
-    // agree on it.
-    std::uint64_t any = 0, all = ~std::uint64_t{0};
-#pragma omp parallel for schedule(static) reduction(| : any) reduction(& : all)
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint64_t key = order_key(values[i]);
-      values[i] = std::bit_cast<double>(key);
-      any |= key;
-      all &= key;
-    }
-    std::array<bool, digits> shared_digit{};
-    for (unsigned d = 0; d < digits; ++d)
-      shared_digit[d] = (((any ^ all) >> (d * digit_bits)) & (buckets - 1)) == 0;
-    parallel_radix_passes(values, scratch, shared_digit);
-  } else {
-    std::array<std::array<std::uint32_t, buckets>, digits> count{};
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint64_t key = order_key(values[i]);
-      values[i] = std::bit_cast<double>(key); // keys are kept in place while sorting
-      for (unsigned d = 0; d < digits; ++d)
-        ++count[d][(key >> (d * digit_bits)) & (buckets - 1)];
-    }
-    // A digit every key shares orders nothing: its pass is skipped.
-    std::array<bool, digits> shared_digit{};
-    for (unsigned d = 0; d < digits; ++d)
-      shared_digit[d] = std::find(count[d].begin(), count[d].end(),
-                                  static_cast<std::uint32_t>(n)) != count[d].end();
-    double* from = values.data();
-    double* to = scratch.data();
-    for (unsigned d = 0; d < digits; ++d) {
-      if (shared_digit[d]) continue;
-      auto& c = count[d];
-      std::uint32_t sum = 0;
-      for (auto& k : c) {
-        const std::uint32_t here = k;
-        k = sum;
-        sum += here;
-      }
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto key = std::bit_cast<std::uint64_t>(from[i]);
-        to[c[(key >> (d * digit_bits)) & (buckets - 1)]++] = from[i];
-      }
-      std::swap(from, to);
-    }
-    if (from != values.data()) std::copy_n(from, n, values.data());
+  // Two threads sort a half each, then merge their halves, each producing half of the
+  // output. The sorted sequence is unique (keys order every bit pattern), so it is the
+  // serial sort's, for any number of threads.
+  const std::size_t half = n / 2;
+  const std::span<double> a = values.first(half), b = values.subspan(half);
+#pragma omp parallel sections num_threads(2)
+  {
+#pragma omp section
+    serial_sort_ascending(a, scratch.first(half));
+#pragma omp section
+    serial_sort_ascending(b, scratch.subspan(half, n - half));
   }
-#pragma omp parallel for schedule(static) if (n >= (std::size_t{1} << 16))
-  for (std::size_t i = 0; i < n; ++i)
-    values[i] = from_order_key(std::bit_cast<std::uint64_t>(values[i]));
+  const std::size_t split = merge_split(a, b, half);
+#pragma omp parallel sections num_threads(2)
+  {
+#pragma omp section
+    merge_keys(a.first(split), b.first(half - split), scratch.data());
+#pragma omp section
+    merge_keys(a.subspan(split), b.subspan(half - split), scratch.data() + half);
+  }
+  std::copy_n(scratch.data(), n, values.data());
 }
 
 double quantile_sorted(std::span<const double> sorted, double p) {

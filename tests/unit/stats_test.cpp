@@ -92,12 +92,13 @@ TEST(Stats, PairedStatsMatchHandComputedValues) {
 }
 
 TEST(SortAscending, GivesStdSortsOrderForEverySizeAndThreadCount) {
-  // Below 1,024 values a comparison sort, then the serial radix passes, then from 2^16 values
-  // the parallel ones: each must give the sequence std::sort gives, bit for bit, on 1 and 2
-  // threads. Values: negatives, ties, tiny and huge magnitudes, infinities, subnormals.
+  // Below 1,024 values a comparison sort, then the radix sort, and from 2^19 values on two
+  // threads two radix-sorted halves merged: each must give the sequence std::sort gives, bit
+  // for bit, on 1 and 2 threads. Values: negatives, ties, tiny and huge magnitudes,
+  // infinities, subnormals.
   const int default_threads = omp_get_max_threads();
   for (const std::size_t n : {std::size_t{1000}, std::size_t{5000}, std::size_t{65535},
-                              std::size_t{65536}, std::size_t{300007}}) {
+                              std::size_t{524288}, std::size_t{600007}}) {
     std::vector<double> values(n);
     const CounterRng rng(3, numbered_stream(1, "test"), n, 0);
     for (std::size_t i = 0; i < n; ++i) {
