@@ -226,7 +226,7 @@ void initialise_latents(World& w) {
   seen_by_neighbours(w, seen);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
-    const PerceptionInputs in = gather_perception_inputs(w, seen, i);
+    const PerceptionInputs in = perception_inputs(w, i, count_neighbours(w, seen, i));
     Latents offsets{};
     for (std::size_t x = 0; x < latent_count; ++x)
       offsets[x] = h.offset[x][i];
@@ -453,7 +453,7 @@ PerceptionInputs perception_inputs(const World& w, std::size_t i, const Neighbou
   in.employment_security = employment_security(pp, h.sector[i]);
   in.informed = h.informed[i];
   // Neighbours: who participates, and how well compensated the compensated ones are.
-  in.participating_neighbour_share = nbrs.degree > 0.0 ? nbrs.participating / nbrs.degree : 0.0;
+  in.participating_neighbour_share = neighbour_share(nbrs.participating, nbrs.degree);
   // Fairness compares the own ratio with compensated neighbours'; without either there is
   // nothing to compare and the household judges the split neutral (fair = 1).
   if (nbrs.compensated > 0.0 && h.official_value_yuan[i] > 0.0) {
@@ -465,11 +465,6 @@ PerceptionInputs perception_inputs(const World& w, std::size_t i, const Neighbou
   in.log_relative_income =
       median > 0.0 ? std::log(std::max(h.income_yuan_per_year[i], 1000.0) / median) : 0.0;
   return in;
-}
-
-PerceptionInputs gather_perception_inputs(const World& w, std::span<const SeenByNeighbours> seen,
-                                          std::size_t i) {
-  return perception_inputs(w, i, count_neighbours(w, seen, i));
 }
 
 } // namespace minesim

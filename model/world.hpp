@@ -204,7 +204,8 @@ count_neighbours(const World& world, std::span<const SeenByNeighbours> seen, std
 [[nodiscard]] PerceptionInputs perception_inputs(const World& world, std::size_t i,
                                                  const NeighbourCounts& neighbours);
 
-/// perception_inputs with the neighbours counted from the current state.
-[[nodiscard]] PerceptionInputs
-gather_perception_inputs(const World& world, std::span<const SeenByNeighbours> seen, std::size_t i);
+/// The share of a household's `degree` neighbours that `count` is; 0 without neighbours.
+[[nodiscard]] inline double neighbour_share(double count, double degree) {
+  return degree > 0.0 ? count / degree : 0.0;
+}
 } // namespace minesim

@@ -112,9 +112,10 @@ struct HouseholdStore {
   std::vector<std::uint8_t> petitioning_next;
   std::vector<std::int32_t> petition_months; ///< consecutive petitioning months
 
-  // What the month's neighbourhood pass (model/modules/information) counts over each
-  // household's neighbours, from the state at the start of the pass: perceptions,
-  // participation decisions and petitions read these instead of walking the network again.
+  // The month's neighbourhood pass (model/modules/information): the record it reads of each
+  // household, and what it counts over each household's neighbours from the state at the
+  // start of the pass. Perceptions, participation decisions and petitions read the counts
+  // instead of walking the network again.
   std::vector<SeenByNeighbours> seen;                  ///< what the pass reads of each household
   std::vector<std::uint32_t> neighbours_participating; ///< participating last month
   std::vector<std::uint32_t> neighbours_petitioning;   ///< petitioning last month

@@ -82,7 +82,7 @@ void serial_sort_ascending(std::span<double> values, std::span<double> scratch) 
 std::size_t merge_split(std::span<const double> a, std::span<const double> b, std::size_t taken) {
   std::size_t lo = taken > b.size() ? taken - b.size() : 0, hi = std::min(taken, a.size());
   while (lo < hi) {
-    const std::size_t i = lo + (hi - lo) / 2; // take i from a and taken - i from b?
+    const std::size_t i = lo + (hi - lo) / 2; // is a[i] among the first `taken`?
     if (order_key(a[i]) <= order_key(b[taken - i - 1]))
       lo = i + 1;
     else

@@ -67,13 +67,6 @@ std::uint64_t queue_key(const World& w, std::uint32_t c) {
 
 } // namespace
 
-bool queue_before(const World& w, std::uint32_t a, std::uint32_t b) {
-  const std::int32_t sa = w.claims.start[a], sb = w.claims.start[b];
-  if (sa != sb) return sa < sb;
-  const auto ka = queue_key(w, a), kb = queue_key(w, b);
-  return ka != kb ? ka < kb : a < b;
-}
-
 void sort_in_queue_order(const World& w, std::vector<std::uint32_t>& claims,
                          std::vector<QueueEntry>& entries) {
   entries.resize(claims.size());

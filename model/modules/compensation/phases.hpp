@@ -222,12 +222,9 @@ struct PaymentParts {
   return {first, needed_now - first};
 }
 
-/// The position of claim c in the queues of the month (offers, then payments): older
+/// Sort `claims` into the order of the month's queues (offers, then payments): older
 /// negotiations first, then a random key the claim keeps while it waits, then the claim id.
-[[nodiscard]] bool queue_before(const World& w, std::uint32_t a, std::uint32_t b);
-
-/// Sort `claims` by queue_before, drawing each claim's random key once rather than once per
-/// comparison (the order is the same).
+/// Each claim's key is drawn once, not once per comparison.
 void sort_in_queue_order(const World& w, std::vector<std::uint32_t>& claims,
                          std::vector<QueueEntry>& entries);
 

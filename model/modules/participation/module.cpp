@@ -120,10 +120,8 @@ void petition(const World& w, const CollectiveActionWrites& out, std::int64_t st
     std::uint8_t now = 0;
     if (aggrieved(w, i, step)) {
       // Neighbours petitioning last month, counted by the month's neighbourhood pass.
-      const std::size_t degree = w.network.degree(i);
-      const double share = degree == 0 ? 0.0
-                                       : static_cast<double>(h.neighbours_petitioning[i]) /
-                                             static_cast<double>(degree);
+      const double share = neighbour_share(static_cast<double>(h.neighbours_petitioning[i]),
+                                           static_cast<double>(w.network.degree(i)));
       const double u =
           CounterRng(seed, streams::petitions, static_cast<std::uint64_t>(step), i).uniform(0);
       now = petitions(share, h.threshold[i], cp.spontaneous_petition, cp.petition_fatigue,
@@ -199,10 +197,8 @@ void decide_participation(const World& w, const ParticipationWrites& out, std::i
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
     // Neighbours participating last month, counted by the month's neighbourhood pass.
-    const std::size_t degree = w.network.degree(i);
-    const double share = degree == 0 ? 0.0
-                                     : static_cast<double>(h.neighbours_participating[i]) /
-                                           static_cast<double>(degree);
+    const double share = neighbour_share(static_cast<double>(h.neighbours_participating[i]),
+                                         static_cast<double>(w.network.degree(i)));
     const double p =
         participation_probability(w.params.participation, h.latent[latent_R][i], share);
     out.participating[i] =
