@@ -1,7 +1,9 @@
-"""Read minesim HDF5 run files and batch folders (the contract is docs/output.md).
+"""Read minesim HDF5 run files and batch folders (the contract is docs/output-format.md).
 
-Scripts in this folder import it directly (``import minesim_io``); it needs only
-Debian's h5py, numpy and pandas. See docs/analysis.md for a walk-through.
+The scripts in this folder import it (``import minesim_io``), as does any Python that has
+installed the folder (``pip install -e analysis``); it needs only h5py, numpy and pandas
+(Debian's python3-h5py, python3-numpy and python3-pandas). See docs/analysis.md for a
+walk-through.
 
 Example::
 
@@ -14,17 +16,30 @@ Example::
 
     batch = minesim_io.load_batch("sweep_dir")
     batch["final"].groupby("arm")["S_mean"].mean()
+
+    minesim_io.calendar_events(run)    # the scenario's scheduled events
+    minesim_io.label(run, "damaged_ha")  # 'Damaged land (ha)', for a figure axis
 """
 
+import json
+import math
 import os
+import re
 import warnings
 
 import h5py
 import numpy as np
 import pandas as pd
 
+import minesim_labels
+
+try:  # Python 3.11 and later
+    import tomllib
+except ImportError:  # older Pythons: the calendar is read by _calendar_blocks below
+    tomllib = None
+
 __all__ = ["load_run", "is_complete", "python_value", "load_survey", "load_batch",
-           "read_table", "household_field", "snapshot"]
+           "read_table", "household_field", "snapshot", "calendar_events", "label"]
 
 
 def python_value(value):
@@ -85,8 +100,8 @@ def load_run(path, allow_incomplete=False):
     ``panel``
         dict field -> DataFrame [snapshot step x household id] from /panel/households
         (empty when the run sampled no panel households);
-    ``panel_units``
-        dict field -> units of each panel field;
+    ``panel_units``, ``panel_descriptions``
+        dicts field -> ``units`` / ``description`` of each panel field;
     ``timings``
         dict phase -> seconds from the /timings group (empty if absent);
     ``scenario``
@@ -107,7 +122,7 @@ def load_run(path, allow_incomplete=False):
         columns, units, descriptions = {}, {}, {}
         if "timeseries" in f:
             for name, dset in f["timeseries"].items():
-                if not isinstance(dset, h5py.Dataset):
+                if not isinstance(dset, h5py.Dataset) or "CLASS" in dset.attrs:  # step scale
                     continue
                 columns[name] = np.asarray(dset[()], dtype=np.float64)
                 units[name] = python_value(dset.attrs.get("units", ""))
@@ -119,7 +134,7 @@ def load_run(path, allow_incomplete=False):
         index = pd.RangeIndex(max(length, 0), name="step")
         timeseries = pd.DataFrame(columns, index=index)
 
-        panel, panel_units = {}, {}
+        panel, panel_units, panel_descriptions = {}, {}, {}
         if "panel/households" in f:
             steps = np.asarray(f["panel/steps"][()], dtype=np.int64)
             ids = np.asarray(f["panel/household_ids"][()], dtype=np.int64)
@@ -131,6 +146,7 @@ def load_run(path, allow_incomplete=False):
                 )
                 panel[name] = frame
                 panel_units[name] = python_value(dset.attrs.get("units", ""))
+                panel_descriptions[name] = python_value(dset.attrs.get("description", ""))
 
         timings = {}
         if "timings" in f:
@@ -147,6 +163,7 @@ def load_run(path, allow_incomplete=False):
         "descriptions": descriptions,
         "panel": panel,
         "panel_units": panel_units,
+        "panel_descriptions": panel_descriptions,
         "timings": timings,
         "scenario": scenario,
     }
@@ -289,6 +306,123 @@ def snapshot(run, step=None):
     frame = pd.DataFrame({name: df.loc[chosen] for name, df in panel.items()})
     frame.index.name = "household"
     frame.attrs["step"] = int(chosen)
+    return frame
+
+
+# --------------------------------------------------------------------------------------
+# Labels and the calendar
+
+def label(run, name):
+    """Readable label of time series or panel field ``name`` of a run loaded by
+    ``load_run``, with its units (``minesim_labels.label``): 'Damaged land (ha)',
+    'Life satisfaction S (mean)'."""
+    if name in run.get("units", {}):
+        units, descriptions = run["units"], run.get("descriptions", {})
+    else:
+        units, descriptions = run.get("panel_units", {}), run.get("panel_descriptions", {})
+    return minesim_labels.label(name, units.get(name), descriptions.get(name))
+
+
+def _toml_scalar(text):
+    """A TOML value as minesim's resolved scenario writes it (string, integer, float,
+    boolean, nan/inf) as a Python value."""
+    text = text.strip()
+    if text.startswith('"'):
+        return json.loads(text)
+    if text.startswith("'"):
+        return text[1:-1]
+    if text in ("true", "false"):
+        return text == "true"
+    if text.lstrip("+-") in ("nan", "inf"):
+        return float(text)
+    number = text.replace("_", "")
+    try:
+        return int(number)
+    except ValueError:
+        return float(number)
+
+
+def _calendar_blocks(text):
+    """The ``[[calendar.events]]`` tables of a TOML text as dicts, in file order, without a
+    TOML library (for Pythons before 3.11): each header opens a table, each ``key =
+    value`` line below it (up to the next header) is a field."""
+    events, current = [], None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            current = {} if re.fullmatch(r"\[\[\s*calendar\s*\.\s*events\s*\]\]", line) \
+                else None
+            if current is not None:
+                events.append(current)
+            continue
+        if current is None or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        value = re.sub(r"\s+#[^\"']*$", "", value)  # a trailing comment after the value
+        current[key.strip().strip('"')] = _toml_scalar(value)
+    return events
+
+
+def _format_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def event_label(event):
+    """A short text for a calendar event: 'close mine 4', 'set damage_ha_per_10kt = 0.33'
+    (the last part of the parameter's key), else the action and its fields."""
+    action = str(event.get("action", "event"))
+    fields = {k: v for k, v in event.items() if k not in ("step", "action")
+              and not (isinstance(v, float) and math.isnan(v))}
+    if action == "close_mine" and "mine" in fields:
+        return f"close mine {_format_value(fields['mine'])}"
+    if action == "set" and "key" in fields and "value" in fields:
+        key = str(fields["key"]).split(".")[-1]
+        return f"set {key} = {_format_value(fields['value'])}"
+    details = ", ".join(f"{k} {_format_value(v)}" for k, v in fields.items())
+    return action.replace("_", " ") + (f" {details}" if details else "")
+
+
+def calendar_events(run):
+    """The scheduled events of a run's scenario (``[[calendar.events]]`` of the
+    ``resolved_toml`` attribute of ``/scenario``; scenarios/PARAMETERS.md lists the actions).
+
+    ``run``: a dict from ``load_run``, or the path of a run file. Returns a DataFrame with
+    one row per event, in step order (file order within a step): ``step``, ``action``,
+    ``label`` (a short text, see ``event_label``), then one column per further field
+    (``key``, ``value``, ``mine``, ...; missing where an event has no such field). Empty
+    (with the columns step, action and label) when the run has no calendar.
+    """
+    if isinstance(run, (str, bytes, os.PathLike)):
+        with _open_run(run) as f:
+            group = f.get("scenario")
+            text = python_value(group.attrs.get("resolved_toml", "")) if group else ""
+    else:
+        text = run.get("scenario", {}).get("resolved_toml", "")
+    events = []
+    if text:
+        if tomllib is not None:
+            document = tomllib.loads(text)
+            events = document.get("calendar", {}).get("events", [])
+        else:
+            events = _calendar_blocks(text)
+    rows = []
+    for event in events:
+        row = {"step": int(event.get("step", 0)), "action": str(event.get("action", "")),
+               "label": event_label(event)}
+        row.update({k: v for k, v in event.items() if k not in row})
+        rows.append(row)
+    # Object columns keep each field's own type (an integer mine stays an int).
+    frame = pd.DataFrame(rows, columns=["step", "action", "label"] + sorted(
+        {k for r in rows for k in r} - {"step", "action", "label"}), dtype=object)
+    frame["step"] = frame["step"].astype(np.int64)
+    if rows:
+        frame = frame.sort_values("step", kind="stable").reset_index(drop=True)
     return frame
 
 

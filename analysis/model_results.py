@@ -25,14 +25,16 @@ Exit status: 0 written, 2 bad input (no runs, a missing arm or series).
 
 import argparse
 import math
-import os
 import sys
 
-import h5py
-import numpy as np
-import pandas as pd
+import minesim_deps
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+minesim_deps.require("model_results.py", ("h5py", "numpy", "pandas"))
+
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
 import minesim_io  # noqa: E402
 
 MODELS = ["enterprise_direct", "enterprise_funded_gov_organized", "joint", "state_funded",

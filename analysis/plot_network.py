@@ -11,18 +11,23 @@ the figures it reports.
 """
 
 import argparse
-import os
 import sys
 
-import matplotlib
+import minesim_deps
+
+minesim_deps.require("plot_network.py")
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")  # headless: files only, no display needed
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker as mticker  # noqa: E402
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import minesim_figures  # noqa: E402
 import minesim_io  # noqa: E402
+import minesim_labels  # noqa: E402
 import minesim_stats  # noqa: E402
 
 
@@ -43,6 +48,13 @@ def household_values(path, run, field, step):
                     "households)")
 
 
+def units_of(path, field):
+    """The ``units`` attribute of /households/<field>, or None."""
+    with h5py.File(path, "r") as f:
+        d = f.get(f"households/{field}")
+        return minesim_io.python_value(d.attrs.get("units")) if d is not None else None
+
+
 def neighbour_means(offsets, targets, values):
     """Mean of ``values`` over each node's neighbours, ignoring NaN (NaN when none)."""
     offsets = np.asarray(offsets, dtype=np.int64)
@@ -55,45 +67,51 @@ def neighbour_means(offsets, targets, values):
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def draw(offsets, targets, values, field, source, title):
-    """Four panels: degree histogram, degree CCDF, neighbour degree, field assortativity."""
+def draw(offsets, targets, values, field, source, title, field_label=None):
+    """Four panels: degree histogram, degree CCDF, neighbour degree, field assortativity.
+    ``field_label``: the field's readable name with units (default from minesim_labels)."""
+    field_label = field_label or minesim_labels.label(field)
     degree = minesim_stats.degrees(offsets)
-    fig, axes = plt.subplots(2, 2, figsize=(12, 8.5))
+    fig, axes = plt.subplots(2, 2, figsize=(9, 7), layout="constrained")
     (hist_ax, ccdf_ax), (knn_ax, field_ax) = axes
 
     counts = np.bincount(degree)
     hist_ax.bar(np.arange(len(counts)), counts, width=0.9)
-    hist_ax.set_xlabel("degree (ties)")
-    hist_ax.set_ylabel("households")
-    hist_ax.set_title(f"degree distribution, mean {degree.mean():.2f}", fontsize="medium")
+    hist_ax.set_xlabel("Degree (ties)")
+    hist_ax.set_ylabel("Households")
+    hist_ax.set_title(f"Degree distribution, mean {degree.mean():.2f}", fontsize="medium")
 
     positive = np.sort(degree[degree > 0])
     if len(positive):
         ccdf = 1.0 - np.arange(len(positive)) / len(positive)
         ccdf_ax.loglog(positive, ccdf, marker=".", linestyle="none")
-    ccdf_ax.set_xlabel("degree k")
-    ccdf_ax.set_ylabel("P(degree >= k)")
-    ccdf_ax.set_title("complementary cumulative distribution", fontsize="medium")
+    # Plain numbers on the log axes (20, not 2 x 10^1).
+    ccdf_ax.xaxis.set_major_formatter(mticker.LogFormatter())
+    ccdf_ax.xaxis.set_minor_formatter(mticker.LogFormatter(labelOnlyBase=False,
+                                                           minor_thresholds=(2, 0.5)))
+    ccdf_ax.set_xlabel("Degree k (ties)")
+    ccdf_ax.set_ylabel("Share of households with degree ≥ k")
+    ccdf_ax.set_title("Complementary cumulative distribution", fontsize="medium")
 
     knn = neighbour_means(offsets, targets, degree.astype(np.float64))
     r_degree, _ = minesim_stats.scalar_assortativity(offsets, targets, degree)
     knn_ax.scatter(degree, knn, s=4, alpha=0.3)
-    knn_ax.set_xlabel("degree")
-    knn_ax.set_ylabel("mean degree of neighbours")
-    knn_ax.set_title(f"degree assortativity r = {r_degree:.3f}", fontsize="medium")
+    knn_ax.set_xlabel("Degree (ties)")
+    knn_ax.set_ylabel("Mean degree of neighbours (ties)")
+    knn_ax.set_title(f"Degree assortativity r = {r_degree:.3f}", fontsize="medium")
 
     r_field, ties = minesim_stats.scalar_assortativity(offsets, targets, values)
     mean_nbr = neighbour_means(offsets, targets, values)
     ok = ~(np.isnan(values) | np.isnan(mean_nbr))
     field_ax.scatter(values[ok], mean_nbr[ok], s=4, alpha=0.3)
-    field_ax.set_xlabel(f"{field} of household")
-    field_ax.set_ylabel(f"mean {field} of neighbours")
-    field_ax.set_title(f"{field} assortativity r = {r_field:.3f} over {ties} ties\n{source}",
-                       fontsize="medium")
+    field_ax.set_xlabel(f"{field_label}, household")
+    field_ax.set_ylabel(f"{field_label}, mean of neighbours")
+    name = minesim_labels.quantity(field)
+    field_ax.set_title(f"Assortativity of {name[:1].lower() + name[1:]}: r = {r_field:.3f} "
+                       f"over {ties} ties\n{source}", fontsize="medium")
     for ax in axes.ravel():
         ax.grid(True, alpha=0.3)
     fig.suptitle(title)
-    fig.tight_layout()
     return fig, r_degree, r_field, ties
 
 
@@ -105,14 +123,14 @@ def main(argv=None):
                "no values of the field.")
     parser.add_argument("run", metavar="RUN.h5", help="run file written by `minesim run -o`")
     parser.add_argument("-o", "--output", metavar="OUT.png", required=True,
-                        help="PNG file to write")
+                        help="figure to write: PNG at 300 dpi, or vector for .pdf/.svg")
     parser.add_argument("--field", default="S",
                         help="household field whose assortativity is shown (default S)")
     parser.add_argument("--step", type=int,
                         help="use the panel snapshot at or before this step (default: a field "
                              "of all households if written, else the last snapshot)")
     parser.add_argument("--pdf", action="store_true",
-                        help="also write a PDF next to the PNG (same name, .pdf)")
+                        help="also write a PDF next to the figure (same name, .pdf)")
     args = parser.parse_args(argv)
 
     if not minesim_io.is_complete(args.run):
@@ -130,12 +148,14 @@ def main(argv=None):
     except ValueError as e:
         print(f"plot_network.py: {args.run}: {e}", file=sys.stderr)
         return 2
-    title = (f"{os.path.basename(args.run)}: {len(offsets) - 1} households, "
+    title = (f"Social network of the run: {len(offsets) - 1} households, "
              f"{len(targets) // 2} ties")
-    fig, r_degree, r_field, ties = draw(offsets, targets, values, args.field, source, title)
-    fig.savefig(args.output, dpi=110)
-    if args.pdf:
-        fig.savefig(os.path.splitext(args.output)[0] + ".pdf")
+    field_label = minesim_labels.label(
+        args.field, run["panel_units"].get(args.field, units_of(args.run, args.field)),
+        run["panel_descriptions"].get(args.field))
+    fig, r_degree, r_field, ties = draw(offsets, targets, values, args.field, source, title,
+                                        field_label)
+    minesim_figures.save(fig, args.output, args.pdf)
     plt.close(fig)
     degree = minesim_stats.degrees(offsets)
     print(f"households {len(degree)}  ties {len(targets) // 2}  mean degree {degree.mean():.3f}  "

@@ -19,11 +19,24 @@ import math
 import os
 import sys
 
-import matplotlib
+import minesim_deps
+
+minesim_deps.require("plot_sensitivity.py", ("numpy", "matplotlib"))
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")  # headless: files only, no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+import minesim_figures  # noqa: E402
+import minesim_labels  # noqa: E402
+
+
+def output_title(name):
+    """A study output's name as a panel title: the readable name where the output is a
+    known series (S_mean), else the study's own name for it."""
+    return minesim_labels.LABELS.get(name, name)
 
 
 def read_csv(path):
@@ -56,8 +69,8 @@ def morris_panel(ax, output, rows):
     top = np.nanmax(np.concatenate([mu_star, sigma, [1e-12]]))
     ax.plot([0, top], [0, top], ":", color="grey", lw=0.8)
     ax.set_xlabel("mu* (mean |elementary effect|)")
-    ax.set_ylabel("sigma")
-    ax.set_title(output, fontsize=9)
+    ax.set_ylabel("sigma (sd of elementary effects)")
+    ax.set_title(output_title(output), fontsize=9)
 
 
 def sobol_panel(ax, output, rows):
@@ -70,13 +83,13 @@ def sobol_panel(ax, output, rows):
         err = np.vstack([np.nan_to_num(est - low), np.nan_to_num(high - est)])
         ax.bar(x + offset, est, width=0.4, yerr=err, capsize=2, label=label)
     ax.set_xticks(x, names, rotation=60, ha="right", fontsize=7)
-    ax.set_ylabel("index")
-    ax.set_title(output, fontsize=9)
+    ax.set_ylabel("Sobol' index")
+    ax.set_title(output_title(output), fontsize=9)
     ax.legend(fontsize=7)
 
 
 def ranking_panel(ax, rows):
-    names = [r["output"] for r in rows]
+    names = [output_title(r["output"]) for r in rows]
     p = np.array([value(r, "p_a_beats_b") for r in rows])
     low = np.array([value(r, "low") for r in rows])
     high = np.array([value(r, "high") for r in rows])
@@ -86,10 +99,11 @@ def ranking_panel(ax, rows):
     ax.set_yticks(y, names, fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xlabel("P(arm a beats arm b) over parameter draws")
-    ax.set_title("ranking", fontsize=9)
+    ax.set_title("Ranking of the contrast's arms", fontsize=9)
 
 
 def posterior_panels(axes, folder):
+    minesim_deps.require("plot_sensitivity.py", ("h5py",))
     import h5py
 
     estimate = {r["parameter"]: r for r in read_csv(os.path.join(folder, "estimate.csv"))}
@@ -103,14 +117,16 @@ def posterior_panels(axes, folder):
             for key, style in (("low", ":"), ("estimate", "-"), ("high", ":")):
                 ax.axvline(value(row, key), color="black", ls=style, lw=1)
             ax.set_title(name, fontsize=9)
-            ax.set_ylabel("posterior weight")
+            ax.set_xlabel("Parameter value")
+            ax.set_ylabel("Posterior weight")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", help="a folder written by minesim sensitivity or calibrate")
-    parser.add_argument("-o", "--output", required=True, help="picture to write (.png, .pdf)")
+    parser.add_argument("-o", "--output", required=True,
+                        help="picture to write: PNG at 300 dpi, or vector for .pdf/.svg")
     args = parser.parse_args(argv)
 
     indices_path = os.path.join(args.folder, "indices.csv")
@@ -122,8 +138,13 @@ def main(argv=None):
         panels = len(outputs) + (1 if ranking else 0)
         cols = min(3, panels)
         rows = math.ceil(panels / cols)
-        fig, axes = plt.subplots(rows, cols, figsize=(4.5 * cols, 3.8 * rows), squeeze=False)
+        fig, axes = plt.subplots(rows, cols, figsize=(4.5 * cols, 3.8 * rows), squeeze=False,
+                                 layout="constrained")
         flat = axes.ravel()
+        methods = {rows_of[0]["method"] for rows_of in outputs.values()}
+        fig.suptitle("Morris elementary effects per output" if methods == {"morris"}
+                     else "Sobol' indices per output" if methods == {"sobol"}
+                     else "Sensitivity indices per output")
         for ax, (output, rows_of) in zip(flat, outputs.items()):
             if rows_of[0]["method"] == "morris":
                 morris_panel(ax, output, rows_of)
@@ -135,14 +156,16 @@ def main(argv=None):
             ax.axis("off")
     elif os.path.isfile(posterior_path):
         names = [r["parameter"] for r in read_csv(os.path.join(args.folder, "estimate.csv"))]
-        fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.5), squeeze=False)
+        fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.5), squeeze=False,
+                                 layout="constrained")
+        fig.suptitle("Posterior of the calibrated parameters (lines: estimate and interval)")
         posterior_panels(axes.ravel(), args.folder)
     else:
         print(f"plot_sensitivity.py: {args.folder}: no indices.csv or posterior.h5 (run "
               "minesim sensitivity or minesim calibrate first)", file=sys.stderr)
         return 2
-    fig.tight_layout()
-    fig.savefig(args.output, dpi=120)
+    minesim_figures.save(fig, args.output)
+    plt.close(fig)
     print(f"wrote {args.output}")
     return 0
 

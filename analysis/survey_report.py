@@ -4,7 +4,8 @@
 One table with a column per survey step: Cronbach's alpha (all items and per construct),
 the KMO measure, Bartlett's sphericity test (statistic, df, p), the standardized path
 coefficients of the chain E -> P -> C -> R -> S, and the indirect effect P -> C -> S with
-its bootstrap percentile interval; next to each, the source study's target (docs/odd.md §3.13) and whether every survey meets it. Written to OUT.md, or printed without -o.
+its bootstrap percentile interval; next to each, the source study's target (docs/odd.md
+§3.13) and whether every survey meets it. Written to OUT.md, or printed without -o.
 """
 
 import argparse
@@ -12,7 +13,10 @@ import math
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import minesim_deps
+
+minesim_deps.require("survey_report.py", ("h5py", "numpy", "pandas"))
+
 import minesim_io  # noqa: E402
 
 #: Readable names of the paths (outcome~predictor).
@@ -78,7 +82,7 @@ def report(path, survey, attrs):
         details.append(f"{int(first['bootstrap_resamples']):,} bootstrap resamples")
     lines += [", ".join(details) + ". Paths are standardized regression coefficients on "
               "construct scores (item means); targets are the source study's (docs/odd.md "
-              "docs/odd.md §3.13).", ""]
+              "§3.13).", ""]
 
     header = ["statistic", "target"] + [f"step {s}" for s in steps] + ["met"]
     lines.append("| " + " | ".join(header) + " |")

@@ -37,13 +37,136 @@ def run_script(name, *args, check=True):
     return result
 
 
-def assert_figure(path):
-    """A figure file exists and is a non-trivial PNG."""
+def png_dpi(path):
+    """(x, y) resolution in dots per inch from a PNG's pHYs chunk, or None without one."""
+    data = Path(path).read_bytes()
+    position = 8
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        body = data[position + 8:position + 8 + length]
+        if kind == b"pHYs" and length == 9 and body[8] == 1:  # unit 1: pixels per metre
+            return tuple(round(int.from_bytes(body[i:i + 4], "big") * 0.0254) for i in (0, 4))
+        if kind == b"IEND":
+            break
+        position += 12 + length
+    return None
+
+
+def assert_figure(path, dpi=300):
+    """A figure file exists and is a non-trivial PNG, written at ``dpi`` (None: any)."""
     path = Path(path)
     assert path.is_file(), f"{path} not written"
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
     assert len(data) > 5000, f"{path} is suspiciously small ({len(data)} bytes)"
+    if dpi is not None:
+        assert png_dpi(path) == (dpi, dpi), f"{path}: {png_dpi(path)} dpi, not {dpi}"
+
+
+# ------------------------------------------------------------------------------------
+# Figure checks (matplotlib figures built in this process)
+
+def _all_axes(fig):
+    """Every axes of the figure, with the child axes (secondary axes) of each."""
+    out = []
+    for ax in fig.axes:
+        out.append(ax)
+        out.extend(getattr(ax, "child_axes", []))
+    return out
+
+
+def _ticklabels_in_view(axis):
+    """The tick labels matplotlib draws on ``axis``: visible, non-empty, at a tick inside
+    the view interval."""
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-9 * max(1.0, abs(high - low))
+    labels = []
+    for tick in axis.get_major_ticks():
+        location = tick.get_loc()
+        if location is None or not low - slack <= location <= high + slack:
+            continue
+        for text in (tick.label1, tick.label2):
+            if text.get_visible() and text.get_text().strip():
+                labels.append(text)
+    return labels
+
+
+def layout_problems(fig, tolerance=1.0):
+    """Texts of a figure that overlap each other or stick out of the figure, as a list of
+    messages (empty when the layout is clean). Checked: the suptitle, each axes' titles,
+    axis labels, drawn tick labels and legend (as one box)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    items = []
+
+    def add(name, artist):
+        if artist is None or not artist.get_visible():
+            return
+        if hasattr(artist, "get_text") and not artist.get_text().strip():
+            return
+        box = artist.get_window_extent(renderer)
+        if box.width > 0 and box.height > 0:
+            items.append((name, box))
+
+    add("suptitle", getattr(fig, "_suptitle", None))
+    for i, ax in enumerate(_all_axes(fig)):
+        if not ax.get_visible():
+            continue
+        for title in (ax.title, ax._left_title, ax._right_title):
+            add(f"axes {i} title '{title.get_text()}'", title)
+        if ax.axison:
+            for axis in (ax.xaxis, ax.yaxis):
+                if axis.get_visible():
+                    add(f"axes {i} label '{axis.label.get_text()}'", axis.label)
+                    for text in _ticklabels_in_view(axis):
+                        add(f"axes {i} tick label '{text.get_text()}'", text)
+                    add(f"axes {i} offset '{axis.get_offset_text().get_text()}'",
+                        axis.get_offset_text())
+        add(f"axes {i} legend", ax.get_legend())
+    problems = []
+    frame = fig.bbox
+    for name, box in items:
+        if (box.x0 < frame.x0 - tolerance or box.y0 < frame.y0 - tolerance
+                or box.x1 > frame.x1 + tolerance or box.y1 > frame.y1 + tolerance):
+            problems.append(f"{name} is cut off by the figure's edge")
+    for a in range(len(items)):
+        for b in range(a + 1, len(items)):
+            (name_a, box_a), (name_b, box_b) = items[a], items[b]
+            width = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            if width > tolerance and height > tolerance:
+                problems.append(f"{name_a} overlaps {name_b}")
+    return problems
+
+
+def figure_texts(fig):
+    """Every visible, non-empty text of a figure (titles, labels, tick labels, legend
+    entries and titles, annotations), child axes included."""
+    from matplotlib.text import Text
+
+    texts = []
+    for artist in fig.findobj(Text):
+        if artist.get_visible() and artist.get_text().strip():
+            texts.append(artist.get_text())
+    for ax in _all_axes(fig):
+        for artist in ax.findobj(Text):
+            if artist.get_visible() and artist.get_text().strip():
+                texts.append(artist.get_text())
+    return texts
+
+
+def raw_names_shown(fig, names):
+    """(name, text) for each dataset name in ``names`` that a text of ``fig`` shows as is,
+    and each text that labels a dimensionless quantity "(1)"."""
+    found = []
+    for text in figure_texts(fig):
+        for name in names:
+            if "_" in name and name in text:
+                found.append((name, text))
+        if "(1)" in text or "[1]" in text:
+            found.append(("(1)", text))
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -193,6 +316,119 @@ def write_synthetic_run(path, arm, replicate, with_attrs, complete=True):
                "Restored over ever damaged.")
         if complete:
             f.attrs["status"] = "complete"
+
+
+#: Time series of the synthetic region run: name -> (units, description).
+REGION_SERIES = {
+    "damaged_ha": ("ha", "Land damaged and not under restoration, all mines."),
+    "restoring_ha": ("ha", "Land under restoration work, not yet established, all mines."),
+    "restored_ha": ("ha", "Land whose restoration is established, all mines."),
+    "cumulative_damaged_ha": ("ha", "All land ever damaged (damaged + restoring + restored)."),
+    "restoration_rate": ("1", "Restored area over all area ever damaged, all mines."),
+    "restoration_rate_legacy": ("1", "Restored over ever-damaged area, legacy mines."),
+    "E_mean": ("1", "Mean economic-environment perception E of households."),
+    "C_mean": ("1", "Mean compensation and employment satisfaction C of households."),
+    "S_mean": ("1", "Mean life satisfaction S of households."),
+    "S_p10": ("1", "10th percentile of life satisfaction (type 7 quantile)."),
+    "S_p50": ("1", "Median life satisfaction (type 7 quantile)."),
+    "S_p90": ("1", "90th percentile of life satisfaction (type 7 quantile)."),
+    "income_mean_yuan": ("yuan/year", "Mean household income."),
+    "compensation_paid_yuan": ("yuan", "Compensation paid this step, all payers."),
+    "employment_mining": ("count", "Households with a mining job."),
+    "unemployed": ("count", "Households that lost a mining job and found no other."),
+    "petitioning_share": ("1", "Share of households petitioning this step."),
+    "mystery_series_x": ("t CO2", "A series the label table does not know."),
+}
+
+
+def resolved_calendar(events):
+    """``[[calendar.events]]`` blocks as minesim's resolved scenario writes them."""
+    text = ""
+    for event in events:
+        text += f"\n[[calendar.events]]\nstep = {event['step']}\n"
+        text += f"action = \"{event['action']}\"\n"
+        for key, value in event.items():
+            if key in ("step", "action"):
+                continue
+            literal = f'"{value}"' if isinstance(value, str) else repr(value)
+            text += f"{key} = {literal}\n"
+    return text
+
+
+def write_region_run(path, seed=1, steps=24, households=240, villages=12, calendar=(),
+                     shift=0.0):
+    """A complete synthetic run file with what the one-run scripts read: root attributes,
+    /scenario (a resolved_toml with ``calendar``, dicts with step, action and fields),
+    REGION_SERIES, a panel every 12 steps, /households/village, /villages/county and a
+    CSR /network (a ring within each village). ``shift`` moves S and the land series, so
+    that overlaid runs differ."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(steps + 1, dtype=np.float64)
+    per_village = households // villages
+    village = np.repeat(np.arange(villages), per_village)
+    n = len(village)
+    with h5py.File(path, "w", track_order=True) as f:
+        f.attrs["schema_version"] = np.int64(1)
+        f.attrs["minesim_version"] = "0.1.0"
+        f.attrs["seed"] = np.int64(seed)
+        f.attrs["steps"] = np.int64(steps)
+        scenario = f.create_group("scenario")
+        scenario.attrs["toml"] = 'extends = "baseline.toml"\n'
+        scenario.attrs["resolved_toml"] = (
+            "# Resolved scenario\n\nschema = 1\n\n[simulation]\n"
+            f"steps = {steps}  # unit: month\nseed = {seed}  # unit: 1\n\n"
+            "[mines]\ndamage_ha_per_10kt = 0.3  # unit: ha/10kt\n" + resolved_calendar(calendar))
+        ts = f.create_group("timeseries")
+        s_mean = 0.5 + 0.1 * np.tanh(t / 12) + shift
+        values = {
+            "damaged_ha": 100 + 5 * t + 50 * shift, "restoring_ha": 10 + t,
+            "restored_ha": 2 * t, "cumulative_damaged_ha": 112 + 8 * t,
+            "restoration_rate": 2 * t / (112 + 8 * t),
+            "restoration_rate_legacy": t / (112 + 8 * t),
+            "E_mean": 0.4 + 0.01 * np.sin(t), "C_mean": 0.45 + 0.002 * t, "S_mean": s_mean,
+            "S_p10": s_mean - 0.2, "S_p50": s_mean, "S_p90": s_mean + 0.2,
+            "income_mean_yuan": 30000 + 100 * t,
+            "compensation_paid_yuan": 1e5 * (t % 3), "employment_mining": 40 - t / 2,
+            "unemployed": t / 4, "petitioning_share": 0.05 + 0.001 * t,
+            "mystery_series_x": 3 * t,
+        }
+        for name, (units, description) in REGION_SERIES.items():
+            _attrs(ts.create_dataset(name, data=np.asarray(values[name], dtype=np.float64)),
+                   units, description)
+        panel_steps = np.arange(0, steps + 1, 12, dtype=np.int64)
+        ids = np.sort(rng.choice(n, size=min(n, 120), replace=False)).astype(np.int64)
+        panel = f.create_group("panel")
+        panel.create_dataset("steps", data=panel_steps)
+        panel.create_dataset("household_ids", data=ids)
+        fields = {
+            "S": ("1", "Life satisfaction.", rng.random((len(panel_steps), len(ids)))),
+            "E": ("1", "Economic-environment perception.",
+                  rng.random((len(panel_steps), len(ids)))),
+            "income_yuan_per_year": ("yuan/year", "Household income.",
+                                     rng.lognormal(10.3, 0.4, (len(panel_steps), len(ids)))),
+            "received_yuan": ("yuan", "Compensation received so far, all payers.",
+                              rng.gamma(2.0, 600000.0, (len(panel_steps), len(ids)))),
+            "damaged_land_ha": ("ha", "Farmland damaged and not restored.",
+                                rng.random((len(panel_steps), len(ids)))),
+        }
+        for name, (units, description, data) in fields.items():
+            _attrs(panel.create_dataset(f"households/{name}", data=data), units, description)
+        _attrs(f.create_dataset("households/village", data=village.astype(np.int64)), "1",
+               "Village of each household.")
+        county = (np.arange(villages) >= villages // 2).astype(np.int64)
+        _attrs(f.create_dataset("villages/county", data=county), "1", "County of each village.")
+        neighbours = []
+        for i in range(n):
+            first = village[i] * per_village
+            k = i - first
+            neighbours.append(sorted({first + (k + 1) % per_village,
+                                      first + (k - 1) % per_village}))
+        offsets = np.concatenate([[0], np.cumsum([len(x) for x in neighbours])])
+        _attrs(f.create_dataset("network/offsets", data=offsets.astype(np.uint64)), "1",
+               "CSR offsets.")
+        _attrs(f.create_dataset("network/targets", data=np.concatenate(neighbours)
+                                .astype(np.uint32)), "1", "CSR targets.")
+        f.attrs["status"] = "complete"
 
 
 def write_index(directory, rows, layout):

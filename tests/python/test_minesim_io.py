@@ -29,6 +29,12 @@ def test_load_run_of_the_tiny_run(tiny_run):
         assert name in ts.columns
     assert run["attrs"]["status"] == "complete"
     assert set(["S", "income_yuan_per_year", "received_yuan"]) <= set(run["panel"])
+    assert set(run["panel_descriptions"]) == set(run["panel"])
+    assert run["panel_descriptions"]["S"] and run["panel_units"]["received_yuan"] == "yuan"
+    # Every series the model writes gets a readable label, never its raw name.
+    for name in ts.columns:
+        text = minesim_io.label(run, name)
+        assert text != name and "_" not in text and "(1)" not in text, (name, text)
 
 
 def test_snapshot_takes_the_latest_at_or_before(tiny_run):

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import minesim_io
-from conftest import (ANALYSIS, SYNTHETIC_EFFECTS, assert_figure, make_synthetic_batch,
-                      run_script, write_synthetic_run)
+from conftest import (ANALYSIS, REPO, SYNTHETIC_EFFECTS, TINY, assert_figure,
+                      make_synthetic_batch, run_script, write_synthetic_run)
 
 SCRIPTS = ["plot_run.py", "plot_batch.py", "plot_forest.py", "plot_distributions.py",
            "plot_network.py", "survey_report.py", "model_results.py", "plot_sensitivity.py"]
@@ -39,6 +39,28 @@ def test_run_scripts_refuse_an_incomplete_run(script, tmp_path):
 def test_plot_run(tiny_run, tmp_path):
     run_script("plot_run.py", tiny_run, "-o", tmp_path / "dash.png")
     assert_figure(tmp_path / "dash.png")
+
+
+def test_plot_run_overlays_a_run_with_a_calendar(minesim_exe, tiny_run, tmp_path):
+    """A real run whose scenario has a calendar: its events are read from the run file,
+    and plot_run draws it over the tiny run."""
+    scenario = tmp_path / "calendar.toml"
+    scenario.write_text(
+        f'extends = "{REPO / "scenarios" / "baseline.toml"}"\n\n'
+        '[[calendar.events]]\nstep = 12\naction = "close_mine"\nmine = 4\n\n'
+        '[[calendar.events]]\nstep = 18\naction = "set"\n'
+        'key = "mines.damage_ha_per_10kt"\nvalue = 0.33\n')
+    closure = tmp_path / "closure.h5"
+    subprocess.run([minesim_exe, "run", str(scenario), "-o", str(closure), "--quiet",
+                    "--force", "--threads", "1", *TINY], cwd=REPO, check=True, timeout=300)
+    events = minesim_io.calendar_events(closure)
+    assert list(events["step"]) == [12, 18]
+    assert list(events["label"]) == ["close mine 4", "set damage_ha_per_10kt = 0.33"]
+    assert minesim_io.calendar_events(tiny_run).empty
+    out = tmp_path / "two.png"
+    run_script("plot_run.py", tiny_run, closure, "-o", out, "--label", "baseline",
+               "--label", "closure")
+    assert_figure(out)
 
 
 @pytest.mark.parametrize("by", ["village", "county"])
@@ -143,7 +165,7 @@ def test_plot_batch_synthetic(tmp_path):
 def test_plot_forest_synthetic_recovers_the_effects(synthetic_batch, tmp_path):
     out, csv = tmp_path / "forest.png", tmp_path / "forest.csv"
     run_script("plot_forest.py", synthetic_batch, "-o", out, "--csv", csv, "-b", "baseline")
-    assert_figure(out)
+    assert_figure(out, dpi=None)  # plot_forest.py keeps its own resolution
     table = pd.read_csv(csv)
     assert list(table.columns) == ["metric", "arm", "mean", "low", "high", "pairs"]
     for arm, effect in SYNTHETIC_EFFECTS.items():
@@ -161,7 +183,7 @@ def test_batch_scripts_on_the_tiny_batch(tiny_batch, tmp_path):
     assert_figure(bands)
     result = run_script("plot_forest.py", tiny_batch, "-m", "S_mean", "-m", "C_mean",
                         "-o", forest, "--csv", tmp_path / "f.csv")
-    assert_figure(forest)
+    assert_figure(forest, dpi=None)
     assert "bounded_confidence" in result.stdout
     table = pd.read_csv(tmp_path / "f.csv")
     assert set(table["metric"]) == {"S_mean", "C_mean"} and (table["pairs"] == 3).all()
@@ -189,7 +211,7 @@ def test_batch_scripts_on_a_minesim_batch_folder(minesim_batch_folder, tmp_path)
     run_script("plot_batch.py", minesim_batch_folder, "-o", bands)
     assert_figure(bands)
     run_script("plot_forest.py", minesim_batch_folder, "-o", forest, "-b", batch["arms"][0])
-    assert_figure(forest)
+    assert_figure(forest, dpi=None)
 
 
 def test_plot_forest_agrees_with_minesim_compare(minesim_exe, minesim_batch_folder, tmp_path):
