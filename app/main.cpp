@@ -3,10 +3,12 @@
 // merge a sharded batch's index, compare a batch's arms, and run sensitivity studies and
 // calibrations (app/study.cpp).
 // Exit codes: 0 success, 1 internal error, 2 bad input (one line on stderr), 3 a batch
-// finished but some of its runs failed, 130 interrupted (engine/errors.hpp).
+// finished but some of its runs failed, 4 a rerun's results differ from the run file's,
+// 130 interrupted (engine/errors.hpp).
 //
 // Batches meet the model in model_binding.cpp (arm checks, one run of a batch, the memory
 // guard); docs/hardening.md describes the guards against bad input and failures.
+#include "app/command_line.hpp"
 #include "app/model_binding.hpp"
 #include "app/study.hpp"
 #include "batch/batch_file.hpp"
@@ -17,8 +19,10 @@
 #include "batch/runner.hpp"
 #include "engine/errors.hpp"
 #include "engine/finite_check.hpp"
+#include "io/export.hpp"
 #include "io/index_file.hpp"
 #include "io/run_file.hpp"
+#include "io/run_reader.hpp"
 #include "minesim/build_info.hpp"
 #include "model/parameters.hpp"
 #include "model/simulation.hpp"
@@ -32,6 +36,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -49,6 +54,7 @@ namespace {
 
 using namespace minesim;
 using cli::human_bytes;
+using cli::plural;
 using cli::seconds_text;
 namespace fs = std::filesystem;
 
@@ -62,9 +68,24 @@ extern "C" void request_stop(int signal) {
   std::signal(signal, SIG_DFL);
 }
 
+/// The exit code after flushing standard output: a failed write (a full disk, `> /dev/full`)
+/// is an error, never a silent success.
+int finish_stdout(int code) {
+  std::cout.flush();
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  const int error = errno;
+  if (flushed && !std::cout.fail() && std::ferror(stdout) == 0) return code;
+  std::cerr << "minesim: cannot write to standard output"
+            << (error != 0 ? std::string(" (") + std::strerror(error) + ")" : std::string())
+            << "\n";
+  return code == exit_ok ? exit_internal : code;
+}
+
 struct ScenarioOptions {
   std::string scenario;
   std::vector<std::string> overrides;
+  std::optional<std::string> seed_text; ///< as typed; checked by cli::parse_seed
   std::optional<std::int64_t> seed;
 };
 
@@ -103,6 +124,28 @@ LoadedScenario load(const ScenarioOptions& o) {
 /// before any work is done.
 void check_output_path(const std::string& out, bool force) {
   const fs::path path(out);
+  // A run file is HDF5 whatever its name: refuse a name that promises another format (.h5,
+  // .hdf5, .he5, other extensions and none are fine).
+  static const char* const other_formats[] = {
+      ".csv",  ".tsv", ".txt", ".json",   ".jsonl",  ".xml",     ".yaml",    ".yml",
+      ".toml", ".nc",  ".nc4", ".cdf",    ".zarr",   ".parquet", ".feather", ".arrow",
+      ".xlsx", ".xls", ".ods", ".npy",    ".npz",    ".mat",     ".rds",     ".rdata",
+      ".dta",  ".sav", ".pkl", ".pickle", ".sqlite", ".db",      ".png",     ".jpg",
+      ".jpeg", ".gif", ".svg", ".pdf",    ".eps",    ".tif",     ".tiff",    ".html",
+      ".md",   ".zip", ".gz",  ".bz2",    ".xz",     ".zst",     ".tar"};
+  std::string extension = path.extension().string();
+  for (char& c : extension)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (const char* other : other_formats) {
+    if (extension != other) continue;
+    const std::string h5 = fs::path(path).replace_extension(".h5").string();
+    throw InputError(std::string(out)
+                         .append(": a run file is HDF5; name it ")
+                         .append(h5)
+                         .append(" (for CSV, run `minesim export ")
+                         .append(h5)
+                         .append(" -o DIR`)"));
+  }
   if (fs::is_directory(path)) throw InputError(out + ": output path is a directory");
   if (fs::exists(path) && !force)
     throw InputError(out + ": output file exists; pass --force to overwrite it");
@@ -130,13 +173,17 @@ struct RunOptions {
   bool allow_large = false;
 };
 
-int run_command(const ScenarioOptions& so, const RunOptions& o) {
-  if (is_batch(so.scenario)) {
-    throw InputError(so.scenario + ": a batch file, not a scenario; run it with `minesim batch " +
-                     so.scenario + " -o DIR`");
-  }
-  check_output_path(o.out, o.force);
-  const LoadedScenario scenario = load(so);
+/// The first five of `ids`, then "...".
+std::string id_list(const std::vector<std::string>& ids) {
+  std::string out;
+  for (std::size_t i = 0; i < ids.size() && i < 5; ++i)
+    out += (i ? ", " : "") + ids[i];
+  if (ids.size() > 5) out += ", ...";
+  return out;
+}
+
+/// Runs `scenario` and writes its run file to `o.out` (checked beforehand by the caller).
+int simulate(const LoadedScenario& scenario, const RunOptions& o, const RunProvenance& provenance) {
   const Parameters params = parameters_from(scenario);
   if (!o.allow_large) {
     cli::check_memory(cli::households_position(scenario), params.households.count,
@@ -166,31 +213,87 @@ int run_command(const ScenarioOptions& so, const RunOptions& o) {
   const RunRecord record = sim.record(scenario.text, resolved_toml(scenario, parameter_specs()));
   if (check_finite_each_step) FiniteCheck().scan(record.timeseries);
   try {
-    write_run_file(o.out, record);
+    write_run_file(o.out, record, provenance);
   } catch (const std::runtime_error& e) {
     // A full disk or a vanished folder: the environment's failure, not an internal error.
     std::cerr << "minesim: " << e.what() << "; no output written\n";
     return exit_internal;
   }
-  const std::string& out = o.out;
-  const bool quiet = o.quiet;
-  if (!quiet) {
-    std::cerr << "minesim: wrote " << out << " (" << params.simulation.steps << " steps, "
-              << params.households.count << " households, " << omp_get_max_threads()
-              << " threads)\n";
+  if (!o.quiet) {
+    std::cerr << "minesim: wrote " << o.out << " (" << params.simulation.steps << " steps, "
+              << plural(params.households.count, "household") << ", "
+              << plural(omp_get_max_threads(), "thread") << ")\n";
   }
   return exit_ok;
 }
 
-int check_batch_command(const std::string& path, const batch::BatchLimits& limits);
-
-int check_command(const ScenarioOptions& so, const batch::BatchLimits& limits) {
+int run_command(const ScenarioOptions& so, const RunOptions& o) {
   if (is_batch(so.scenario)) {
-    if (!so.overrides.empty() || so.seed) {
-      throw InputError(so.scenario + ": --set and --seed apply to scenarios; a batch file "
-                                     "lists its own overrides and seeds");
+    throw InputError(so.scenario + ": a batch file, not a scenario; run it with `minesim batch " +
+                     so.scenario + " -o DIR`");
+  }
+  check_output_path(o.out, o.force);
+  const LoadedScenario scenario = load(so);
+  RunProvenance provenance;
+  provenance.command_line = shell_command_line(process_arguments());
+  provenance.scenario_path = so.scenario;
+  provenance.overrides = so.overrides;
+  if (so.seed) {
+    provenance.overrides.push_back(
+        std::string("simulation.seed=").append(std::to_string(*so.seed)));
+  }
+  return simulate(scenario, o, provenance);
+}
+
+/// `minesim rerun RUN.h5 -o NEW.h5`: runs the scenario stored in a run file again and checks
+/// that the new file's results are bit-identical to the old one's.
+int rerun_command(const std::string& run_file, const RunOptions& o) {
+  const StoredRun stored = read_stored_run(run_file);
+  check_output_path(o.out, o.force);
+  std::error_code ec;
+  if (fs::weakly_canonical(o.out, ec) == fs::weakly_canonical(run_file, ec)) {
+    throw InputError(o.out + ": is the run file being rerun; write the rerun elsewhere");
+  }
+  if (stored.git_commit != build_info::git_commit) {
+    std::cerr << "minesim: " << run_file << " was written by minesim " << stored.minesim_version
+              << " (" << stored.git_commit << "), this is " << build_info::version << " ("
+              << build_info::git_commit << "): results may differ\n";
+  }
+  const std::string source = run_file + ":/scenario/resolved_toml";
+  const LoadedScenario scenario =
+      load_scenario_text(stored.resolved_toml, source, parameter_specs(), event_specs(), {});
+  RunProvenance provenance;
+  provenance.command_line = shell_command_line(process_arguments());
+  provenance.scenario_path = source;
+  const int code = simulate(scenario, o, provenance);
+  if (code != exit_ok) return code;
+  const std::vector<std::string> differ = differing_datasets(run_file, o.out, result_groups());
+  if (differ.empty()) {
+    if (!o.quiet) {
+      std::cerr << "minesim: " << o.out << " is bit-identical to " << run_file
+                << " (every dataset of its results)\n";
     }
-    return check_batch_command(so.scenario, limits);
+    return exit_ok;
+  }
+  std::cerr << "minesim: " << o.out << " differs from " << run_file << " in "
+            << cli::plural(differ.size(), "dataset") << " (" << id_list(differ) << ")\n";
+  return exit_rerun_differs;
+}
+
+int check_batch_command(const std::string& path, const batch::BatchLimits& limits,
+                        const batch::CommandLineChanges& changes);
+
+int check_command(const ScenarioOptions& so, const batch::BatchLimits& limits,
+                  std::optional<std::int64_t> replicates) {
+  if (is_batch(so.scenario)) {
+    if (so.seed) {
+      throw InputError(so.scenario + ": --seed applies to scenarios; a batch file's runs take "
+                                     "their seeds from its `seed`");
+    }
+    return check_batch_command(so.scenario, limits, {replicates, so.overrides});
+  }
+  if (replicates) {
+    throw InputError(so.scenario + ": --replicates applies to batch files, not to a scenario");
   }
   const LoadedScenario scenario = load(so);
   const Parameters params = parameters_from(scenario);
@@ -201,7 +304,8 @@ int check_command(const ScenarioOptions& so, const batch::BatchLimits& limits) {
             << ", mines " << params.mines.count << ", steps " << params.simulation.steps << "\n"
             << "# expected mean degree " << e.expected_mean_degree << "\n"
             << "# estimated peak memory " << human_bytes(e.memory_bytes) << ", output at most "
-            << human_bytes(e.output_bytes) << "\n";
+            << human_bytes(e.output_bytes) << " ("
+            << static_cast<std::int64_t>(std::ceil(e.output_bytes)) << " bytes)\n";
   return exit_ok;
 }
 
@@ -234,14 +338,6 @@ int exit_code_of(const std::exception_ptr& error) {
   }
 }
 
-std::string id_list(const std::vector<std::string>& ids) {
-  std::string out;
-  for (std::size_t i = 0; i < ids.size() && i < 5; ++i)
-    out += (i ? ", " : "") + ids[i];
-  if (ids.size() > 5) out += ", ...";
-  return out;
-}
-
 struct BatchOptions {
   std::string batch_file;
   std::string dir;
@@ -251,6 +347,7 @@ struct BatchOptions {
   bool quiet = false;
   bool allow_large = false;
   batch::BatchLimits limits;
+  batch::CommandLineChanges changes; ///< --replicates and --set, for every arm
 };
 
 int batch_command(const BatchOptions& o) {
@@ -270,7 +367,8 @@ int batch_command(const BatchOptions& o) {
     } else if (const auto from_slurm = batch::shard_from_environment(environment)) {
       shard = *from_slurm;
     }
-    plan = cli::plan_batch(batch::read_batch_file(o.batch_file, cli::check_value, o.limits));
+    plan = cli::plan_batch(
+        batch::read_batch_file(o.batch_file, cli::check_value, o.limits, o.changes));
     if (!o.allow_large) check_batch_memory(*plan);
   } catch (...) {
     error = std::current_exception();
@@ -305,15 +403,16 @@ int batch_command(const BatchOptions& o) {
                                                   std::to_string(shard.count) + " of batch " + o.dir
                                             : "batch " + o.dir;
   if (outcome.interrupted) {
-    std::cerr << "minesim: " << where << " interrupted after " << outcome.ran
-              << " runs; run the same command again to resume\n";
+    std::cerr << "minesim: " << where << " interrupted after " << plural(outcome.ran, "run")
+              << "; run the same command again to resume\n";
     return outcome.exit_code;
   }
   const std::size_t complete = outcome.skipped + outcome.ran - outcome.failed;
   if (!o.quiet) {
     std::cerr << "minesim: " << where << ": " << complete << " of " << outcome.selected
               << " runs complete (" << outcome.skipped << " already were), " << outcome.failed
-              << " failed; " << outcome.workers << " workers x " << outcome.threads << " threads";
+              << " failed; " << plural(outcome.workers, "worker") << " x "
+              << plural(outcome.threads, "thread");
     if (outcome.ranks > 1) {
       std::cerr << " on each of " << outcome.ranks << " MPI ranks (runs per rank:";
       for (const std::size_t n : outcome.runs_per_rank)
@@ -329,7 +428,7 @@ int batch_command(const BatchOptions& o) {
               << "): their status is \"failed\" in the index, with the reason in `message`; "
                  "rerun the same command to retry them\n";
   } else if (shard.count > 1 && outcome.failed > 0) {
-    std::cerr << "minesim: " << outcome.failed << " runs of " << where
+    std::cerr << "minesim: " << plural(outcome.failed, "run") << " of " << where
               << " failed; rerun the shard to retry them\n";
   }
   if (shard.count > 1 && !o.quiet) {
@@ -350,13 +449,14 @@ int merge_command(const std::string& dir, bool quiet) {
   }
   if (summary.complete == plan.runs().size()) return exit_ok;
   if (summary.missing > 0) {
-    std::cerr << "minesim: " << summary.missing << " runs have not run ("
+    std::cerr << "minesim: " << plural(summary.missing, "run")
+              << (summary.missing == 1 ? " has" : " have") << " not run ("
               << id_list(summary.missing_ids)
               << "); run the missing shards, or the batch without --shard, then merge again\n";
   }
   if (summary.failed > 0) {
-    std::cerr << "minesim: " << summary.failed << " runs failed (" << id_list(summary.failed_ids)
-              << "); see the `message` column of the index\n";
+    std::cerr << "minesim: " << plural(summary.failed, "run") << " failed ("
+              << id_list(summary.failed_ids) << "); see the `message` column of the index\n";
   }
   return exit_some_failed;
 }
@@ -365,27 +465,71 @@ struct CompareOptions {
   std::string dir;
   std::string baseline;
   std::vector<std::string> metrics;
+  std::optional<std::string> stat; ///< --stat for every metric; default by each one's kind
   bool csv = false;
 };
 
 int compare_command(const CompareOptions& o) {
+  // --stat first: a mistyped statistic is named before any file is read.
+  std::optional<batch::SeriesStatistic> statistic;
+  if (o.stat) statistic = batch::parse_statistic(*o.stat);
   const std::string index = fs::is_directory(o.dir) ? batch::BatchFolder(o.dir).index() : o.dir;
   if (!fs::is_regular_file(index)) {
     throw InputError(index + ": no batch index; run `minesim batch` (or `minesim batch-merge` "
                              "after a job array) first");
   }
   const IndexContents contents = read_index_file(index);
-  const auto rows = batch::paired_differences(contents, o.baseline, o.metrics);
+  // Final values are in the index itself; any other statistic, and the default (which
+  // depends on each series' kind), reads the whole series from the run files.
+  const bool finals_only =
+      statistic && statistic->kind == batch::SeriesStatistic::Kind::final_value;
+  const auto rows =
+      finals_only ? batch::paired_differences(contents, o.baseline, o.metrics)
+                  : batch::paired_differences(index, contents, o.baseline, o.metrics, statistic);
   std::cout << (o.csv ? batch::comparison_csv(rows, o.baseline)
                       : batch::comparison_text(rows, o.baseline));
   return exit_ok;
 }
 
-int check_batch_command(const std::string& path, const batch::BatchLimits& limits) {
-  const batch::BatchFile file = batch::read_batch_file(path, cli::check_value, limits);
+struct ExportOptions {
+  std::string input;
+  std::string dir;
+  bool force = false;
+  bool quiet = false;
+};
+
+int export_command(const ExportOptions& o) {
+  CsvExportSummary summary;
+  try {
+    summary = export_csv(o.input, o.dir, o.force);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    // A full disk or a vanished folder: the environment's failure, not an internal error.
+    std::cerr << "minesim: " << e.what() << "; no CSV files written\n";
+    return exit_internal;
+  }
+  if (!o.quiet) {
+    std::cerr << "minesim: wrote " << o.dir << ":";
+    for (std::size_t i = 0; i < summary.files.size(); ++i) {
+      std::cerr << (i == 0 ? " " : ", ") << summary.files[i].first << " ("
+                << summary.files[i].second << " rows)";
+    }
+    std::cerr << " from " << summary.runs << (summary.runs == 1 ? " run" : " runs");
+    if (summary.skipped > 0)
+      std::cerr << "; " << summary.skipped << " runs not complete were left out";
+    std::cerr << "\n";
+  }
+  return exit_ok;
+}
+
+int check_batch_command(const std::string& path, const batch::BatchLimits& limits,
+                        const batch::CommandLineChanges& changes) {
+  const batch::BatchFile file = batch::read_batch_file(path, cli::check_value, limits, changes);
   const batch::BatchPlan plan = cli::plan_batch(file);
-  std::cout << "# " << path << ": valid batch of " << plan.runs().size() << " runs ("
-            << plan.arms.size() << " arms x " << plan.replicates << " replicates)\n";
+  std::cout << "# " << path << ": valid batch of " << plural(plan.runs().size(), "run") << " ("
+            << plural(plan.arms.size(), "arm") << " x " << plural(plan.replicates, "replicate")
+            << ")\n";
   if (!plan.description.empty()) std::cout << "# " << plan.description << "\n";
   std::cout << "# scenario " << plan.scenario << ", batch seed " << plan.seed << "\n";
   std::string common;
@@ -434,8 +578,9 @@ int check_batch_command(const std::string& path, const batch::BatchLimits& limit
             << seconds_text(largest.core_seconds) << " on one core\n"
             << "# whole batch: output up to " << human_bytes(output_total) << ", about "
             << seconds_text(core_seconds_total) << " of one core; about " << seconds_text(wall)
-            << " here (" << workers << " workers x " << threads << " threads on " << cores
-            << " cores), peak memory up to " << human_bytes(largest.memory_bytes * workers) << "\n";
+            << " here (" << plural(workers, "worker") << " x " << plural(threads, "thread")
+            << " on " << plural(cores, "core") << "), peak memory up to "
+            << human_bytes(largest.memory_bytes * workers) << "\n";
   return exit_ok;
 }
 
@@ -444,22 +589,25 @@ int check_batch_command(const std::string& path, const batch::BatchLimits& limit
 int main(int argc, char** argv) {
   CLI::App app{"minesim: agent-based simulation of compensation and ecological restoration in "
                "mining regions"};
-  app.set_version_flag("--version", std::string("minesim ") + build_info::version + " (" +
-                                        build_info::git_commit + ")");
+  app.set_version_flag("--version", cli::version_text());
   app.require_subcommand(1);
 
   ScenarioOptions so;
   RunOptions ro;
-  auto add_scenario_options = [&so](CLI::App* cmd) {
-    cmd->add_option("scenario", so.scenario, "scenario file (TOML)")->required();
-    cmd->add_option("--set", so.overrides, "override a parameter: section.key=value")
+  auto add_scenario_options = [&so](CLI::App* cmd, bool batches) {
+    cmd->add_option("scenario", so.scenario,
+                    batches ? "scenario file, or batch file (TOML)" : "scenario file (TOML)")
+        ->required();
+    cmd->add_option("--set", so.overrides,
+                    batches ? "override a parameter: section.key=value (of a batch: in every run)"
+                            : "override a parameter: section.key=value")
         ->allow_extra_args(false);
-    cmd->add_option("--seed", so.seed, "random seed (overrides simulation.seed)")
-        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--seed", so.seed_text,
+                    "random seed, a whole number from 0 to 2^63 - 1 (overrides simulation.seed)");
   };
 
   CLI::App* run = app.add_subcommand("run", "run a scenario and write an HDF5 run file");
-  add_scenario_options(run);
+  add_scenario_options(run, false);
   run->add_option("-o,--output", ro.out, "output file (.h5)")->required();
   run->add_option("--threads", ro.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
@@ -468,10 +616,25 @@ int main(int argc, char** argv) {
   run->add_flag("--allow-large", ro.allow_large,
                 "run even when the estimated memory exceeds the memory available");
 
+  std::string rerun_file;
+  RunOptions rerun_options;
+  CLI::App* rerun = app.add_subcommand(
+      "rerun", "run the scenario stored in a run file again and check that the results are "
+               "bit-identical (exit 4 if not)");
+  rerun->add_option("run_file", rerun_file, "run file (.h5) written by minesim run or batch")
+      ->required();
+  rerun->add_option("-o,--output", rerun_options.out, "output file (.h5)")->required();
+  rerun->add_option("--threads", rerun_options.threads, "OpenMP threads (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  rerun->add_flag("--force", rerun_options.force, "overwrite an existing output file");
+  rerun->add_flag("--quiet", rerun_options.quiet, "no progress bar; report differences only");
+  rerun->add_flag("--allow-large", rerun_options.allow_large,
+                  "run even when the estimated memory exceeds the memory available");
+
   CLI::App* check = app.add_subcommand(
       "check", "validate a scenario (print its resolved parameters and resource estimates) or a "
                "batch file (print its arms, runs and estimates of time, memory and output)");
-  add_scenario_options(check);
+  add_scenario_options(check, true);
   batch::BatchLimits limits;
   const auto add_max_arms = [&limits](CLI::App* cmd) {
     cmd->add_option("--max-arms", limits.max_arms,
@@ -481,6 +644,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(std::size_t{1}, batch::BatchLimits::max_runs));
   };
   add_max_arms(check);
+  std::optional<std::int64_t> check_replicates;
+  check->add_option("--replicates", check_replicates,
+                    "for a batch file: replicates of every arm (replaces the file's)");
 
   CLI::App* params = app.add_subcommand("params", "print the parameter dictionary (Markdown)");
 
@@ -502,6 +668,13 @@ int main(int argc, char** argv) {
   batch_cmd->add_flag("--allow-large", bo.allow_large,
                       "run even when a run's estimated memory exceeds the memory available");
   add_max_arms(batch_cmd);
+  batch_cmd->add_option("--replicates", bo.changes.replicates,
+                        "replicates of every arm (replaces the batch file's)");
+  batch_cmd
+      ->add_option("--set", bo.changes.set,
+                   "override a parameter in every run: section.key=value (not one the batch "
+                   "varies)")
+      ->allow_extra_args(false);
 
   std::string merge_dir;
   bool merge_quiet = false;
@@ -518,7 +691,22 @@ int main(int argc, char** argv) {
   compare->add_option("--baseline", co.baseline, "the arm to compare against")->required();
   compare->add_option("--metric", co.metrics, "a time series (default: all)")
       ->allow_extra_args(false);
+  compare->add_option("--stat", co.stat,
+                      "what each run's series is reduced to, for every metric: final, sum "
+                      "(steps 1 to the last), mean:FROM-TO or at:STEP (default: final for "
+                      "stocks, sum for flows, by each series' kind)");
   compare->add_flag("--csv", co.csv, "CSV instead of a table");
+
+  ExportOptions eo;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export", "write a run file, or every complete run of a batch folder, as CSV files in a "
+                "folder: timeseries.csv, events_<name>.csv, panel.csv");
+  export_cmd->add_option("input", eo.input, "run file (.h5) or batch folder")->required();
+  export_cmd->add_option("-o,--output", eo.dir, "folder for the CSV files")->required();
+  export_cmd->add_flag("--force", eo.force,
+                       "write into a folder that is not empty (files of the same names are "
+                       "replaced)");
+  export_cmd->add_flag("--quiet", eo.quiet, "no summary");
 
   cli::StudyOptions sensitivity_options;
   cli::StudyOptions calibrate_options;
@@ -546,57 +734,70 @@ int main(int argc, char** argv) {
       "calibrate", "fit parameters to target statistics by ABC-SMC (resumes when rerun)");
   add_study_options(calibrate, calibrate_options);
 
+  // Runs the chosen command; every error becomes one line on stderr and an exit code.
+  const auto dispatch = [&]() -> int {
+    try {
+      if (so.seed_text) so.seed = cli::parse_seed(*so.seed_text);
+      if (run->parsed()) return run_command(so, ro);
+      if (rerun->parsed()) return rerun_command(rerun_file, rerun_options);
+      if (check->parsed()) return check_command(so, limits, check_replicates);
+      if (params->parsed()) {
+        std::cout << parameter_dictionary_markdown();
+        return exit_ok;
+      }
+      if (batch_cmd->parsed()) {
+        bo.limits = limits;
+        return batch_command(bo);
+      }
+      if (merge->parsed()) return merge_command(merge_dir, merge_quiet);
+      if (compare->parsed()) return compare_command(co);
+      if (export_cmd->parsed()) return export_command(eo);
+      for (auto [cmd, study] : {std::pair{sensitivity, &sensitivity_options},
+                                std::pair{calibrate, &calibrate_options}}) {
+        if (!cmd->parsed()) continue;
+        if (study->dir.empty() && !study->check) {
+          throw InputError("minesim " + cmd->get_name() +
+                           ": give the study folder with -o DIR "
+                           "(or --check to validate the study)");
+        }
+        study->stop = &stop_requested;
+        // Only under an MPI launcher, and not for --check, which runs nothing.
+        std::unique_ptr<batch::MpiJob> mpi;
+        if (!study->check && batch::MpiJob::launched(environment)) {
+          mpi = std::make_unique<batch::MpiJob>();
+          study->mpi = mpi.get();
+        }
+        std::signal(SIGINT, request_stop);
+        std::signal(SIGTERM, request_stop);
+        return cmd == sensitivity ? cli::sensitivity_command(*study)
+                                  : cli::calibrate_command(*study);
+      }
+    } catch (const InputError& e) {
+      std::cerr << e.what() << "\n";
+      return exit_bad_input;
+    } catch (const std::bad_alloc&) {
+      std::cerr << "minesim: out of memory; use fewer households (households.count), or fewer "
+                   "workers for a batch\n";
+      return exit_internal;
+    } catch (const std::exception& e) {
+      std::cerr << "minesim: internal error: " << e.what() << "\n";
+      return exit_internal;
+    }
+    return exit_internal;
+  };
+
+  const std::string command = cli::command_named(app, argc, argv);
+  if (const auto message = cli::unknown_name_message(app, argc, argv)) {
+    std::cerr << *message << " (see " << command << " --help)\n";
+    return exit_bad_input;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) { // --help, --version
-    return app.exit(e);
+    return finish_stdout(app.exit(e));
   } catch (const CLI::ParseError& e) {
-    std::cerr << "minesim: " << e.what() << " (see minesim --help)\n";
+    std::cerr << command << ": " << e.what() << " (see " << command << " --help)\n";
     return exit_bad_input;
   }
-
-  try {
-    if (run->parsed()) return run_command(so, ro);
-    if (check->parsed()) return check_command(so, limits);
-    if (params->parsed()) {
-      std::cout << parameter_dictionary_markdown();
-      return exit_ok;
-    }
-    if (batch_cmd->parsed()) {
-      bo.limits = limits;
-      return batch_command(bo);
-    }
-    if (merge->parsed()) return merge_command(merge_dir, merge_quiet);
-    if (compare->parsed()) return compare_command(co);
-    for (auto [cmd, study] :
-         {std::pair{sensitivity, &sensitivity_options}, std::pair{calibrate, &calibrate_options}}) {
-      if (!cmd->parsed()) continue;
-      if (study->dir.empty() && !study->check) {
-        throw InputError("minesim " + cmd->get_name() +
-                         ": give the study folder with -o DIR "
-                         "(or --check to validate the study)");
-      }
-      study->stop = &stop_requested;
-      // Only under an MPI launcher, and not for --check, which runs nothing.
-      std::unique_ptr<batch::MpiJob> mpi;
-      if (!study->check && batch::MpiJob::launched(environment)) {
-        mpi = std::make_unique<batch::MpiJob>();
-        study->mpi = mpi.get();
-      }
-      std::signal(SIGINT, request_stop);
-      std::signal(SIGTERM, request_stop);
-      return cmd == sensitivity ? cli::sensitivity_command(*study) : cli::calibrate_command(*study);
-    }
-  } catch (const InputError& e) {
-    std::cerr << e.what() << "\n";
-    return exit_bad_input;
-  } catch (const std::bad_alloc&) {
-    std::cerr << "minesim: out of memory; use fewer households (households.count), or fewer "
-                 "workers for a batch\n";
-    return exit_internal;
-  } catch (const std::exception& e) {
-    std::cerr << "minesim: internal error: " << e.what() << "\n";
-    return exit_internal;
-  }
-  return exit_internal;
+  return finish_stdout(dispatch());
 }

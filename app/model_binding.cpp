@@ -187,8 +187,15 @@ batch::RunOutcome execute_run(const batch::RunRequest& request, const std::strin
     if (!sim.run(control)) return {batch::RunStatus::interrupted, ""};
     const RunRecord record = sim.record(loaded.text, resolved_toml(loaded, parameter_specs()));
     if (check_finite_each_step) FiniteCheck().scan(record.timeseries);
+    RunProvenance provenance;
+    provenance.command_line = shell_command_line(process_arguments());
+    provenance.scenario_path = scenario;
+    provenance.overrides = request.overrides;
+    provenance.batch = request.batch;
+    provenance.arm = request.arm;
+    provenance.replicate = request.run.replicate;
     const std::lock_guard lock(hdf5);
-    write_run_file(request.output_path, record);
+    write_run_file(request.output_path, record, provenance);
     return {batch::RunStatus::complete, ""};
   } catch (const std::exception& e) {
     return {batch::RunStatus::failed, e.what()};

@@ -7,6 +7,8 @@
 // the estimators of src/sensitivity.
 #include "app/study.hpp"
 
+#include "app/command_line.hpp"
+
 #include "app/model_binding.hpp"
 #include "batch/folder.hpp"
 #include "batch/mpi_job.hpp"
@@ -198,7 +200,7 @@ int report_unfinished(const batch::BatchOutcome& outcome, const std::string& wha
     return outcome.exit_code;
   }
   if (outcome.exit_code != exit_ok) {
-    std::cerr << "minesim: " << outcome.index.failed << " runs of " << what
+    std::cerr << "minesim: " << cli::plural(outcome.index.failed, "run") << " of " << what
               << " failed (see the `message` column of its batch index); run the same "
                  "command again to retry them\n";
     return outcome.exit_code;
@@ -227,7 +229,7 @@ std::vector<double> read_outputs(const batch::BatchPlan& plan, const batch::Batc
     } catch (const std::runtime_error& e) {
       throw InputError(plan.batch_path + ": " + e.what() +
                        "; check the outputs' series names "
-                       "(docs/output.md lists them)");
+                       "(docs/output-format.md lists them)");
     }
     for (std::size_t j = 0; j < outputs.size(); ++j) {
       const StudyOutput& o = outputs[j];
@@ -523,8 +525,8 @@ void print_estimates(const batch::BatchPlan& plan, double scale, const std::stri
             << seconds_text(largest.core_seconds) << " on one core\n"
             << "# " << what << ": output up to " << human_bytes(output_total) << ", about "
             << seconds_text(core_seconds_total) << " of one core; about " << seconds_text(wall)
-            << " here (" << workers << " workers x " << threads << " threads on " << cores
-            << " cores)\n";
+            << " here (" << cli::plural(workers, "worker") << " x "
+            << cli::plural(threads, "thread") << " on " << cli::plural(cores, "core") << ")\n";
 }
 
 void print_outputs(const StudyFile& study) {
@@ -588,8 +590,9 @@ int sensitivity_command(const StudyOptions& o) {
     if (study.is_analytic()) {
       std::cout << " of the " << study.model << " function (no runs)\n";
     } else {
-      std::cout << (study.contrast ? " x 2 arms" : "") << " x " << study.replicates
-                << " replicates = " << runs << " runs\n";
+      std::cout << (study.contrast ? " x 2 arms" : "") << " x "
+                << cli::plural(study.replicates, "replicate") << " = " << cli::plural(runs, "run")
+                << "\n";
     }
     if (!study.description.empty()) std::cout << "# " << study.description << "\n";
     if (!study.is_analytic())
@@ -628,8 +631,9 @@ int sensitivity_command(const StudyOptions& o) {
     if (!o.quiet) {
       std::cerr << "minesim: study " << o.dir << ": " << outcome.skipped + outcome.ran << " of "
                 << outcome.selected << " runs complete (" << outcome.skipped << " already were); "
-                << outcome.workers << " workers x " << outcome.threads << " threads, "
-                << seconds_text(outcome.seconds) << "\n";
+                << cli::plural(outcome.workers, "worker") << " x "
+                << cli::plural(outcome.threads, "thread") << ", " << seconds_text(outcome.seconds)
+                << "\n";
     }
     if (shard.count > 1) {
       if (!o.quiet) {
@@ -757,8 +761,8 @@ int calibrate_command(const StudyOptions& o) {
     if (o.check) {
       std::cout << "# " << study.path << ": valid " << method_title(study) << " of " << k
                 << " parameters on " << study.outputs.size() << " targets; batches of "
-                << study.batch_size << " proposals x " << study.replicates
-                << " replicates = " << first.runs().size() << " runs\n";
+                << study.batch_size << " proposals x " << cli::plural(study.replicates, "replicate")
+                << " = " << cli::plural(first.runs().size(), "run") << "\n";
       if (!study.description.empty()) std::cout << "# " << study.description << "\n";
       std::cout << "# scenario " << study.scenario << ", seed " << study.seed << ", up to "
                 << study.generations << " generations, tolerance quantile "

@@ -8,7 +8,7 @@
 namespace minesim {
 namespace {
 
-/// The order of the time series in the output contract (docs/output.md). Series of a module
+/// The order of the time series in the output contract (docs/output-format.md). Series of a module
 /// not listed here follow, in registry order.
 constexpr std::string_view documented_order[] = {
     "damaged_ha",
@@ -132,8 +132,11 @@ Metrics::Metrics(const World& world, std::int64_t steps, ModuleList modules)
   series_of_.assign(entries.size(), 0);
   for (std::size_t k = 0; k < entries.size(); ++k) {
     series_of_[entries[k].flat] = k;
-    series_.push_back(
-        TimeSeries{entries[k].def.name, entries[k].def.units, entries[k].def.description, {}});
+    series_.push_back(TimeSeries{entries[k].def.name,
+                                 entries[k].def.units,
+                                 entries[k].def.description,
+                                 {},
+                                 entries[k].def.kind});
     series_.back().values.reserve(static_cast<std::size_t>(steps) + 1);
   }
   for (std::size_t k = 0; k < series_.size(); ++k)

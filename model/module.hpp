@@ -67,11 +67,14 @@ private:
   std::vector<T>* next_;
 };
 
-/// A time series a module defines (docs/output.md names and units).
+/// A time series a module defines (docs/output-format.md names and units).
 struct SeriesDef {
   std::string name;
   std::string units;       ///< "1" for dimensionless
   std::string description; ///< one sentence
+  /// A state (stock) or an amount per step (flow); the model's modules give it for every
+  /// series, and a module that leaves it out defines stocks.
+  SeriesKind kind = SeriesKind::stock;
 };
 
 /// Scratch space of the metrics, allocated once: measuring reads the world and writes here.

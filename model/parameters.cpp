@@ -54,15 +54,16 @@ std::vector<ParameterBinding> world_parameter_rows() {
                     {"month", "months simulated", "docs/odd.md §1.1 (20 years)"}, false));
   t.push_back(field("simulation.seed", &P::simulation, &SimulationParams::seed, 0,
                     9.007199254740992e15, {"1", "root of every random stream", chosen}, false));
-  t.push_back(
-      field("simulation.snapshot_interval", &P::simulation, &SimulationParams::snapshot_interval, 1,
-            12000, {"month", "months between household panel snapshots", "docs/output.md"}, false));
+  t.push_back(field("simulation.snapshot_interval", &P::simulation,
+                    &SimulationParams::snapshot_interval, 1, 12000,
+                    {"month", "months between household panel snapshots", "docs/output-format.md"},
+                    false));
   t.push_back(field("simulation.panel_size", &P::simulation, &SimulationParams::panel_size, 0, 1e7,
                     {"household", "households in the sampled panel", chosen}, false));
-  t.push_back(
-      field("simulation.record_events", &P::simulation, &SimulationParams::record_events, 0, 1,
-            {"1", "write the /events tables (one row per negotiation outcome)", "docs/output.md"},
-            false));
+  t.push_back(field(
+      "simulation.record_events", &P::simulation, &SimulationParams::record_events, 0, 1,
+      {"1", "write the /events tables (one row per negotiation outcome)", "docs/output-format.md"},
+      false));
   t.push_back(field("simulation.spinup_steps", &P::simulation, &SimulationParams::spinup_steps, 0,
                     1200,
                     {"month",

@@ -164,6 +164,47 @@ RunRecord Simulation::record(std::string scenario_toml, std::string resolved_tom
 
 namespace minesim {
 
+namespace {
+
+/// An upper bound of a run file's size: every dataset at its uncompressed size (deflate only
+/// shrinks them), HDF5's metadata per object, and the scenario texts. The one quantity not
+/// known before the run is the number of negotiation events: it is bounded by 0.06 per
+/// household and month, 1.7 times the most any shipped scenario records (0.036, the
+/// high-grievance stress test; the baseline records 0.025-0.028). tests/integration checks
+/// the bound against every shipped scenario.
+double output_upper_bound(const Parameters& p, double directed_edges) {
+  const auto n = static_cast<double>(p.households.count);
+  const auto steps = static_cast<double>(p.simulation.steps);
+  std::size_t series = 0;
+  for (const auto& module : default_modules())
+    series += module->series().size();
+  const double timeseries = static_cast<double>(series + 1) * (steps + 1.0) * 8.0; // + scale
+  const double snapshots =
+      std::floor(steps / static_cast<double>(p.simulation.snapshot_interval)) + 1.0;
+  const double panel_households = std::min(n, static_cast<double>(p.simulation.panel_size));
+  const double panel = (9.0 * panel_households + 1.0) * snapshots * 8.0 + panel_households * 8.0;
+  const double households = 5.0 * n * 8.0;
+  const double network = (n + 1.0) * 8.0 + directed_edges * 4.0;
+  const double surveys = p.survey.steps.empty() ? 1.0 : static_cast<double>(p.survey.steps.size());
+  const double respondents = std::min(n, static_cast<double>(p.survey.sample_size));
+  const double items = 5.0 * static_cast<double>(p.survey.items_per_construct);
+  const double survey = surveys * (respondents * (items + 1.0) * 8.0 + 16e3);
+  const double places = static_cast<double>(p.region.villages + p.mines.count) * 10.0 * 8.0;
+  double events = 0.0;
+  if (p.simulation.record_events) {
+    events = 0.06 * n * steps * 80.0 +                          // negotiations
+             static_cast<double>(p.mines.count) * steps * 80.0; // inspections
+  }
+  // About 1.5 KiB of object headers, attributes and B-tree nodes for each of about 180
+  // objects, plus the scenario as written and resolved (a few KiB each, larger with a long
+  // calendar).
+  const double metadata =
+      180.0 * 1536.0 + 64e3 + 2.0 * 64.0 * static_cast<double>(p.calendar.size());
+  return timeseries + panel + households + network + survey + places + events + metadata;
+}
+
+} // namespace
+
 ResourceEstimate estimate_resources(const Parameters& p) {
   ResourceEstimate e;
   const auto n = static_cast<double>(p.households.count);
@@ -184,12 +225,7 @@ ResourceEstimate estimate_resources(const Parameters& p) {
   // sorting) next to the final CSR (4 bytes per directed edge, 8 per household).
   const double network_bytes = directed_edges * (4.0 + 16.0) + 8.0 * n;
   e.memory_bytes = n * household_bytes + network_bytes + 40e6; // 40 MB: program and libraries
-  const auto steps = static_cast<double>(p.simulation.steps);
-  const double snapshots =
-      std::floor(steps / static_cast<double>(p.simulation.snapshot_interval)) + 1.0;
-  const double panel = std::min(n, static_cast<double>(p.simulation.panel_size));
-  e.output_bytes = 30.0 * (steps + 1.0) * 8.0 + 9.0 * snapshots * panel * 8.0 + (n + 1.0) * 8.0 +
-                   directed_edges * 4.0 + n * 4.0 * 8.0 + 64e3;
+  e.output_bytes = output_upper_bound(p, directed_edges);
   return e;
 }
 

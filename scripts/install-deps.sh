@@ -29,7 +29,7 @@ analysis=(
   python3-xarray python3-h5netcdf
 )
 test=(
-  libgtest-dev hdf5-tools python3-pytest python3-venv python3-pip
+  libgtest-dev hdf5-tools python3-pytest python3-venv python3-pip python3-setuptools
   r-base-core r-cran-hdf5r
   slurm-wlm munge
   clang-14 llvm-14 libfuzzer-14-dev libclang-rt-14-dev libomp-14-dev

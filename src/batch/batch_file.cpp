@@ -37,9 +37,12 @@ constexpr std::uint64_t seed_mask = (std::uint64_t{1} << 53) - 1;
 constexpr std::int64_t max_replicates = BatchLimits::max_replicates;
 constexpr std::size_t max_runs = BatchLimits::max_runs;
 constexpr std::string_view set_prefix = "--set: ";
+/// How many files an `extends` chain may hold: far more than any use needs, few enough that
+/// a chain of generated files cannot make reading a batch slow.
+constexpr std::size_t max_extends_depth = 16;
 
-const std::vector<std::string> top_level_keys{"description", "scenario", "replicates", "seed",
-                                              "set",         "grid",     "arms"};
+const std::vector<std::string> top_level_keys{"extends", "description", "scenario", "replicates",
+                                              "seed",    "set",         "grid",     "arms"};
 const std::vector<std::string> arm_keys{"name", "set", "grid"};
 
 /// A key may be given once among an arm's set, its grid and the top-level grid: with two,
@@ -175,67 +178,153 @@ std::string run_id(const std::string& arm_id, std::int64_t replicate, std::int64
 }
 
 bool is_batch_file(const std::string& path) {
-  try {
-    std::ifstream in(path, std::ios::binary);
-    std::string text;
-    if (!in || !read_toml_text(in, text)) return false;
-    const toml::value doc = parse_toml(text, path);
-    return doc.is_table() && doc.as_table().count("scenario") > 0;
-  } catch (const std::exception&) {
-    return false;
+  // Batch files have top-level keys that scenario files never have; a batch file that
+  // extends another may give none of them, so its base decides.
+  std::string file = path;
+  for (std::size_t depth = 0; depth <= max_extends_depth; ++depth) {
+    try {
+      std::ifstream in(file, std::ios::binary);
+      std::string text;
+      if (!in || !read_toml_text(in, text)) return false;
+      const toml::value doc = parse_toml(text, file);
+      if (!doc.is_table()) return false;
+      for (const char* key : {"scenario", "replicates", "grid", "arms"})
+        if (doc.as_table().count(key) > 0) return true;
+      // A key no batch file has (a scenario's table): a scenario, whatever it extends.
+      for (const auto& [key, value] : doc.as_table())
+        if (std::find(top_level_keys.begin(), top_level_keys.end(), key) == top_level_keys.end())
+          return false;
+      const toml::value* extends = toml_field(doc, "extends");
+      if (extends == nullptr || !extends->is_string()) return false;
+      const fs::path target(extends->as_string().str);
+      file =
+          target.is_absolute() ? target.string() : (fs::path(file).parent_path() / target).string();
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+  return false;
+}
+
+/// An arm as written in one `[[arms]]` table.
+struct WrittenArm {
+  std::string name;
+  std::vector<Entry> set;
+  std::vector<Entry> grid;
+  SourcePos pos;
+};
+
+/// What one batch file says, merged onto what its `extends` chain says. Keys a file does
+/// not give come from the file it extends.
+struct Layer {
+  std::string text; ///< this file's text, then its bases' texts as comments
+  std::optional<std::string> description;
+  std::optional<std::string> scenario; ///< resolved against the folder of the file that gives it
+  std::string scenario_as_written;
+  SourcePos scenario_pos;
+  std::optional<std::int64_t> replicates;
+  std::optional<std::int64_t> seed;
+  std::vector<Entry> common;
+  std::vector<Entry> grid;
+  std::optional<std::vector<WrittenArm>> arms;
+};
+
+/// `entries` with `own` applied: an entry of `own` replaces the entry of the same key, or
+/// is added after the others.
+void merge_entries(std::vector<Entry>& entries, std::vector<Entry> own) {
+  for (Entry& e : own) {
+    const auto same = std::find_if(entries.begin(), entries.end(),
+                                   [&](const Entry& x) { return x.key == e.key; });
+    if (same != entries.end()) {
+      *same = std::move(e);
+    } else {
+      entries.push_back(std::move(e));
+    }
   }
 }
 
-BatchFile read_batch_file(const std::string& path, const ValueChecker& check_value,
-                          const BatchLimits& limits) {
-  BatchFile batch;
-  batch.path = path;
-  batch.text = read_text(path, "batch");
-  const toml::value doc = parse_toml(batch.text, path);
+/// "# | line" for each line of `text`: a base file's text kept, as comments, in the text
+/// that batch folders and indexes record.
+std::string commented(const std::string& text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    out.append("# | ").append(text, start, end - start).append("\n");
+    start = end + 1;
+  }
+  return out;
+}
+
+Layer read_layer(const std::string& path, std::vector<std::string>& chain) {
+  Layer layer;
+  const std::string text = read_text(path, "batch");
+  const toml::value doc = parse_toml(text, path);
   if (doc.as_table().empty()) {
     fail(SourcePos{path, 0}, "",
          "empty batch file: it needs at least `scenario`, `replicates` and `seed` (docs/batch.md)");
   }
   check_keys(doc, top_level_keys, "", path);
 
+  const toml::value* extends = toml_field(doc, "extends");
+  if (extends != nullptr) {
+    const SourcePos pos = toml_pos(*extends, path);
+    if (!extends->is_string() || extends->as_string().str.empty()) {
+      fail(pos, "extends", "expected the path of a batch file, got " + toml_kind(*extends));
+    }
+    const fs::path target(extends->as_string().str);
+    const std::string base =
+        target.is_absolute() ? target.lexically_normal().string()
+                             : (fs::path(path).parent_path() / target).lexically_normal().string();
+    std::error_code ec;
+    if (!fs::is_regular_file(base, ec)) {
+      fail(pos, "extends",
+           "cannot read \"" + target.string() + "\" (looked for " + base +
+               "): " + (fs::exists(base, ec) ? "not a file" : "file not found"));
+    }
+    const std::string identity = fs::weakly_canonical(base, ec).string();
+    if (std::find(chain.begin(), chain.end(), identity) != chain.end()) {
+      std::string cycle;
+      for (const std::string& c : chain)
+        cycle.append(c).append(" -> ");
+      fail(pos, "extends", "circular extends: " + cycle + identity);
+    }
+    if (chain.size() >= max_extends_depth) {
+      fail(pos, "extends",
+           "an extends chain of more than " + std::to_string(max_extends_depth) + " files");
+    }
+    chain.push_back(identity);
+    layer = read_layer(base, chain);
+    chain.pop_back();
+    layer.text = text + (text.empty() || text.back() == '\n' ? "" : "\n") + "# extends " + base +
+                 ", which reads:\n" + commented(layer.text);
+  } else {
+    layer.text = text;
+  }
+  const bool required = extends == nullptr;
+
   if (const toml::value* d = toml_field(doc, "description")) {
     if (!d->is_string())
       fail(toml_pos(*d, path), "description", "expected a string, got " + toml_kind(*d));
-    batch.description = d->as_string().str;
+    layer.description = d->as_string().str;
   }
-
-  batch.scenario = read_scenario_path(doc, path, batch.scenario_as_written, batch.scenario_pos);
-
-  batch.replicates = read_integer(doc, "replicates", 1, max_replicates, path);
-  batch.seed = static_cast<std::uint64_t>(
-      read_integer(doc, "seed", 0, std::numeric_limits<std::int64_t>::max(), path));
-
-  const std::vector<Entry> common = read_table(toml_field(doc, "set"), "set", false, path, "batch");
-  const std::vector<Entry> top_grid =
-      read_table(toml_field(doc, "grid"), "grid", true, path, "batch");
-  for (const Entry& g : top_grid) {
-    for (const Entry& c : common) {
-      if (c.key == g.key) {
-        fail(g.values.front().pos, g.field,
-             "also set by " + c.field + " (line " + std::to_string(c.values.front().pos.line) +
-                 "); a parameter is either common to all runs or varied");
-      }
-    }
+  if (required || toml_field(doc, "scenario") != nullptr) {
+    layer.scenario = read_scenario_path(doc, path, layer.scenario_as_written, layer.scenario_pos);
   }
+  if (required || toml_field(doc, "replicates") != nullptr)
+    layer.replicates = read_integer(doc, "replicates", 1, max_replicates, path);
+  if (required || toml_field(doc, "seed") != nullptr) {
+    layer.seed = read_integer(doc, "seed", 0, std::numeric_limits<std::int64_t>::max(), path);
+  }
+  merge_entries(layer.common, read_table(toml_field(doc, "set"), "set", false, path, "batch"));
+  merge_entries(layer.grid, read_table(toml_field(doc, "grid"), "grid", true, path, "batch"));
 
-  // Arms as written; without [[arms]] there is one unnamed arm, which grids then name.
-  struct WrittenArm {
-    std::string name;
-    std::vector<Entry> set;
-    std::vector<Entry> grid;
-    SourcePos pos;
-  };
-  std::vector<WrittenArm> written;
   if (const toml::value* arms = toml_field(doc, "arms")) {
     if (!arms->is_array() || arms->as_array().empty()) {
       fail(toml_pos(*arms, path), "arms",
            "expected one or more [[arms]] tables, got " + toml_kind(*arms));
     }
+    std::vector<WrittenArm> written;
     const auto& items = arms->as_array();
     for (std::size_t i = 0; i < items.size(); ++i) {
       const std::string field = "arms[" + std::to_string(i) + "]";
@@ -248,16 +337,122 @@ BatchFile read_batch_file(const std::string& path, const ValueChecker& check_val
         fail(toml_pos(*name, path), field + ".name",
              "expected a non-empty string, got " + toml_kind(*name));
       }
-      WrittenArm arm{name->as_string().str,
+      written.push_back(
+          WrittenArm{name->as_string().str,
                      read_table(toml_field(a, "set"), field + ".set", false, path, "batch"),
                      read_table(toml_field(a, "grid"), field + ".grid", true, path, "batch"),
-                     toml_pos(*name, path)};
-      check_unique_keys({&arm.set, &arm.grid, &top_grid});
-      written.push_back(std::move(arm));
+                     toml_pos(*name, path)});
     }
-  } else {
-    written.push_back(WrittenArm{"", {}, {}, SourcePos{path, 0}});
+    layer.arms = std::move(written); // a file's arms replace those of the file it extends
   }
+  return layer;
+}
+
+/// The field and line where the batch file gives `key` to some arm, or nullptr.
+const Entry* varied_entry(const std::vector<Entry>& grid, const std::vector<WrittenArm>& arms,
+                          const std::string& key) {
+  for (const Entry& e : grid)
+    if (e.key == key) return &e;
+  for (const WrittenArm& a : arms) {
+    for (const auto* list : {&a.set, &a.grid})
+      for (const Entry& e : *list)
+        if (e.key == key) return &e;
+  }
+  return nullptr;
+}
+
+/// The command line's `--set key=value` for every run: checked with `check_value`, refused
+/// when the batch varies the key (its arms would become one), and otherwise applied after
+/// the batch file's [set], replacing its value of the same key.
+void apply_command_line_set(std::vector<Entry>& common, const std::vector<Entry>& grid,
+                            const std::vector<WrittenArm>& arms,
+                            const std::vector<std::string>& assignments,
+                            const ValueChecker& check_value) {
+  for (const std::string& assignment : assignments) {
+    const auto eq = assignment.find('=');
+    const std::string key = eq == std::string::npos ? assignment : assignment.substr(0, eq);
+    if (key == "simulation.seed") {
+      throw InputError("--set simulation.seed: a batch's runs take their seeds from the batch "
+                       "file's `seed`; change that instead");
+    }
+    check_value(assignment); // "--set: key: message" for a bad key or value
+    if (const Entry* varied = varied_entry(grid, arms, key)) {
+      throw InputError("--set " + key + ": the batch varies this parameter (" + varied->field +
+                       ", " + varied->values.front().pos.file + " line " +
+                       std::to_string(varied->values.front().pos.line) +
+                       "); --set applies to every run, so it would make those arms one");
+    }
+    // The value as the scenario loader reads a --set value: TOML, else a bare string.
+    Value value = assignment.substr(eq + 1);
+    try {
+      const toml::value doc = parse_toml("v = " + assignment.substr(eq + 1), "--set");
+      if (const auto scalar = toml_scalar(toml::find(doc, "v"))) value = *scalar;
+    } catch (const std::exception&) {
+      // not TOML: a bare string, as `minesim run --set` takes it
+    }
+    Entry entry;
+    entry.key = key;
+    entry.field = "--set " + key;
+    entry.values.push_back(Override{key, value, entry.field, SourcePos{"--set", 0}});
+    merge_entries(common, {std::move(entry)});
+  }
+}
+
+BatchFile read_batch_file(const std::string& path, const ValueChecker& check_value,
+                          const BatchLimits& limits, const CommandLineChanges& changes) {
+  BatchFile batch;
+  batch.path = path;
+  std::vector<std::string> chain;
+  std::error_code ec;
+  chain.push_back(fs::weakly_canonical(path, ec).string());
+  Layer layer = read_layer(path, chain);
+  // Keys that only an extended file may leave out must come from somewhere in the chain.
+  for (const auto& [key, given] : {std::pair{"scenario", layer.scenario.has_value()},
+                                   std::pair{"replicates", layer.replicates.has_value()},
+                                   std::pair{"seed", layer.seed.has_value()}}) {
+    if (!given)
+      fail(SourcePos{path, 0}, key, "missing required key (in this file or those it extends)");
+  }
+  batch.text = std::move(layer.text);
+  batch.description = layer.description.value_or("");
+  batch.scenario = *layer.scenario;
+  batch.scenario_as_written = layer.scenario_as_written;
+  batch.scenario_pos = layer.scenario_pos;
+  batch.replicates = *layer.replicates;
+  batch.seed = static_cast<std::uint64_t>(*layer.seed);
+  std::vector<WrittenArm> written =
+      layer.arms ? std::move(*layer.arms)
+                 : std::vector<WrittenArm>{WrittenArm{"", {}, {}, SourcePos{path, 0}}};
+  const std::vector<Entry>& top_grid = layer.grid;
+  std::vector<Entry>& common = layer.common;
+
+  if (changes.replicates) {
+    if (*changes.replicates < 1 || *changes.replicates > max_replicates) {
+      throw InputError("--replicates: must be in [1, " + std::to_string(max_replicates) +
+                       "] (got " + std::to_string(*changes.replicates) + ")");
+    }
+    batch.replicates = *changes.replicates;
+  }
+  apply_command_line_set(common, top_grid, written, changes.set, check_value);
+  if (changes.replicates || !changes.set.empty()) {
+    batch.text.append("# minesim batch, from the command line:");
+    if (changes.replicates) batch.text.append(" --replicates " + std::to_string(batch.replicates));
+    for (const std::string& a : changes.set)
+      batch.text.append(" --set ").append(a);
+    batch.text.append("\n");
+  }
+
+  for (const Entry& g : top_grid) {
+    for (const Entry& c : common) {
+      if (c.key == g.key) {
+        fail(g.values.front().pos, g.field,
+             "also set by " + c.field + " (line " + std::to_string(c.values.front().pos.line) +
+                 "); a parameter is either common to all runs or varied");
+      }
+    }
+  }
+  for (const WrittenArm& arm : written)
+    check_unique_keys({&arm.set, &arm.grid, &top_grid});
 
   std::set<std::string> varied_seen;
   const auto note_varied = [&](const std::vector<Entry>& entries) {

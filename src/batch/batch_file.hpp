@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -94,6 +95,14 @@ struct BatchFile {
   }
 };
 
+/// Changes to a batch given on the command line (`minesim batch` and `check`), applied to
+/// every arm: `replicates` replaces the file's, and each `set` ("key=value") is applied
+/// after the file's [set]. A key the batch varies cannot be set for every arm.
+struct CommandLineChanges {
+  std::optional<std::int64_t> replicates;
+  std::vector<std::string> set;
+};
+
 /// Checks one override ("key=value", as `minesim run --set` takes it) on its own: that the
 /// key is a parameter and the value has its type and range. Throws InputError as the
 /// scenario loader does for a bad --set ("--set: key: message").
@@ -112,7 +121,8 @@ using ValueChecker = std::function<void(const std::string& assignment)>;
 /// line: "file:line: key: message". Grids are counted, never expanded: memory is a small
 /// multiple of the file's size plus 16 bytes an arm (for the id check).
 [[nodiscard]] BatchFile read_batch_file(const std::string& path, const ValueChecker& check_value,
-                                        const BatchLimits& limits = {});
+                                        const BatchLimits& limits = {},
+                                        const CommandLineChanges& changes = {});
 
 /// Whether `path` is a readable TOML file with a top-level `scenario` key, which scenario
 /// files never have: how `minesim check` tells a batch file from a scenario.

@@ -1,5 +1,5 @@
 #pragma once
-// The batch folder (docs/output.md, "Batch folder"; docs/batch.md):
+// The batch folder (docs/output-format.md, "Batch folder"; docs/batch.md):
 //   DIR/plan.toml             the runs this folder holds (written first, checked on rerun)
 //   DIR/runs/<id>.h5          one run file per complete run
 //   DIR/runs/<id>.h5.partial  a run being written (discarded on rerun)

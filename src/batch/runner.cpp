@@ -115,7 +115,13 @@ RunOutcome execute(const BatchPlan& plan, const BatchFolder& folder, const Plann
 
   RunOutcome outcome;
   try {
-    const RunRequest request{run, plan.overrides_of(run), folder.run_file(run.id), threads, stop};
+    const RunRequest request{.run = run,
+                             .overrides = plan.overrides_of(run),
+                             .output_path = folder.run_file(run.id),
+                             .threads = threads,
+                             .stop = stop,
+                             .batch = plan.batch_path,
+                             .arm = plan.arms[run.arm].name};
     outcome = function(request);
   } catch (const std::exception& e) {
     outcome = RunOutcome{RunStatus::failed, e.what()};

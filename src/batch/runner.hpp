@@ -30,13 +30,16 @@ struct RunOutcome {
 };
 
 /// One run to execute: write the run file at `output_path` (under a temporary name until it
-/// is complete), using `threads` threads, stopping early when `*stop` becomes true.
+/// is complete), using `threads` threads, stopping early when `*stop` becomes true. `batch`
+/// and `arm` are the run's provenance, recorded in its run file with its replicate.
 struct RunRequest {
   const PlannedRun& run;
   std::vector<std::string> overrides; ///< "key=value", as for `minesim run --set`, seed last
   std::string output_path;
   int threads = 1;
   const std::atomic<bool>* stop = nullptr;
+  std::string batch; ///< the plan's batch (or study) file, as given
+  std::string arm;   ///< the name of the run's arm
 };
 
 /// Executes one run. Called from several threads at once; exceptions count as failures.

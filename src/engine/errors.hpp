@@ -12,6 +12,7 @@ inline constexpr int exit_ok = 0;            ///< success
 inline constexpr int exit_internal = 1;      ///< an internal error, or the environment's failure
 inline constexpr int exit_bad_input = 2;     ///< bad input: one line on stderr
 inline constexpr int exit_some_failed = 3;   ///< a batch finished but some of its runs failed
+inline constexpr int exit_rerun_differs = 4; ///< `rerun` wrote a file whose results differ
 inline constexpr int exit_interrupted = 130; ///< interrupted by SIGINT or SIGTERM
 
 /// Where a value came from: a scenario file and line, or a command-line override.

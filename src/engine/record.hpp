@@ -11,12 +11,24 @@
 
 namespace minesim {
 
+/// What a time series measures: a state at the end of each step (an area, a mean, a share,
+/// a quantile, a running total), or an amount that accrued during the step (spending,
+/// payments, negotiations held, inspections). Summing a flow over steps gives the amount over
+/// that time; a stock is read at a step, or averaged. Written as the `kind` attribute.
+enum class SeriesKind : std::uint8_t { stock, flow };
+
+/// "stock" or "flow": the `kind` attribute's text.
+[[nodiscard]] constexpr const char* series_kind_name(SeriesKind kind) {
+  return kind == SeriesKind::flow ? "flow" : "stock";
+}
+
 /// One time series: `values` has steps + 1 entries (the initial state, then each step).
 struct TimeSeries {
   std::string name;
   std::string units;       ///< "1" for dimensionless
   std::string description; ///< one sentence
   std::vector<double> values;
+  SeriesKind kind = SeriesKind::stock; ///< from the module's SeriesDef
 };
 
 /// One panel field: values[snapshot * household_ids.size() + j].

@@ -1,6 +1,6 @@
 #pragma once
 // Scalar and string-list attributes of the HDF5 files minesim writes (the run file and a
-// batch's index.h5), in the types their readers rely on (docs/output.md): strings are
+// batch's index.h5), in the types their readers rely on (docs/output-format.md): strings are
 // variable-length UTF-8, which h5py returns as `str` and which, stored on the global heap,
 // are not bound by the 64 KiB object-header limit on attribute size; integers are int64
 // (uint64 only where a value may not fit) and reals float64.

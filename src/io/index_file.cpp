@@ -10,6 +10,7 @@
 #include "minesim/build_info.hpp"
 
 #include <H5Cpp.h>
+#include <H5DSpublic.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -143,6 +144,9 @@ void write_index_contents(const std::string& file_name, const IndexContents& con
       write_int_attribute(batch, name.c_str(), value);
     write_int_attribute(batch, "schema_version", index_schema_version);
     write_string_attribute(batch, "minesim_version", build_info::version);
+    // The code that wrote the index (`git describe` of the build, "-dirty" for uncommitted
+    // changes): the runs' own files name theirs as the root attribute git_commit.
+    write_string_attribute(batch, "git_commit", build_info::git_commit);
   }
   const std::vector<char> image = file_image(file);
   file.close();
@@ -248,6 +252,8 @@ RunFileSummary read_run_summary(const std::string& path) {
       const std::string name = series.getObjnameByIdx(i);
       if (series.childObjType(name) != H5O_TYPE_DATASET) continue;
       const H5::DataSet dataset = series.openDataSet(name);
+      // /timeseries/step is the series' dimension scale (the steps), not a time series.
+      if (H5DSis_scale(dataset.getId()) > 0) continue;
       const H5::DataSpace space = dataset.getSpace();
       const auto n = static_cast<hsize_t>(space.getSimpleExtentNpoints());
       FinalValue final_value{name, read_string_attribute(dataset, "units"),

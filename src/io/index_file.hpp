@@ -1,6 +1,6 @@
 #pragma once
-// The HDF5 side of batches (docs/output.md, "Batch folder"): reading a run file's status and final
-// values, and writing and reading a batch's index.h5. Like run_file.cpp, the implementation
+// The HDF5 side of batches (docs/output-format.md, "Batch folder"): reading a run file's status and
+// final values, and writing and reading a batch's index.h5. Like run_file.cpp, the implementation
 // is one of the few places that include H5Cpp.h; nothing HDF5 leaks through this header.
 //
 // The serial HDF5 library is not thread-safe: callers that run these functions, or
@@ -82,7 +82,7 @@ struct IndexContents {
   std::string attribute_group = "/batch";
 };
 
-/// Schema version of index.h5; bump on any rename or removal (see docs/output.md).
+/// Schema version of index.h5; bump on any rename or removal (see docs/output-format.md).
 inline constexpr std::int64_t index_schema_version = 1;
 
 /// Write `contents` to `path` under a temporary name, renamed over `path` when complete.

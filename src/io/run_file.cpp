@@ -1,5 +1,5 @@
-// Writer of the HDF5 run file (docs/output.md). The only translation unit that includes H5Cpp.h,
-// so HDF5 types never leak into the rest of the project.
+// Writer of the HDF5 run file (docs/output-format.md). The only translation unit that includes
+// H5Cpp.h, so HDF5 types never leak into the rest of the project.
 //
 // Type choices a reader can rely on:
 //  - every string (attributes and dataset attributes alike) is a scalar variable-length
@@ -9,7 +9,12 @@
 //    root attribute `seed`, which is int64 when the seed fits (every seed up to 2^63 - 1) and
 //    uint64 otherwise, so the value is always exact;
 //  - the root group tracks and indexes attribute creation order, so a reader can confirm
-//    that `status` was written last.
+//    that `status` was written last;
+//  - groups whose datasets share a dimension carry it as an HDF5 dimension scale (H5DS, as
+//    netCDF-4 does): /timeseries/step, /panel/steps and /panel/household_ids, and the row
+//    ids /households/household, /villages/village, /mines/mine, /governments/government.
+//    xarray (engine h5netcdf) opens those groups with these as coordinates; readers that
+//    iterate a group skip datasets whose CLASS attribute is "DIMENSION_SCALE".
 #include "io/run_file.hpp"
 
 #include "io/hdf5_attributes.hpp"
@@ -17,6 +22,7 @@
 #include "minesim/build_info.hpp"
 
 #include <H5Cpp.h>
+#include <H5DSpublic.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,6 +46,8 @@ constexpr hsize_t target_chunk_bytes = 256 * 1024;
 /// Deflate's fastest level: after the shuffle filter it compresses nearly as well as level 4
 /// (a 200,000-household run file: 9.8 MB against 9.4) and writes about 30% faster.
 constexpr int deflate_level = 1;
+/// The dimension scale of /timeseries: the step of each value.
+constexpr const char* step_scale_name = "step";
 
 std::string utc_now_iso8601() {
   const std::time_t now = std::time(nullptr);
@@ -87,9 +95,9 @@ H5::DSetCreatPropList dataset_properties(const std::vector<hsize_t>& dims, hsize
 }
 
 template <typename T>
-void write_dataset(const H5::Group& group, const std::string& name, const H5::PredType& type,
-                   const std::vector<hsize_t>& dims, const T* data, const std::string& units,
-                   const std::string& description) {
+H5::DataSet write_dataset(const H5::Group& group, const std::string& name, const H5::PredType& type,
+                          const std::vector<hsize_t>& dims, const T* data, const std::string& units,
+                          const std::string& description) {
   const H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
   const H5::DSetCreatPropList properties = dataset_properties(dims, sizeof(T));
   H5::DataSet dataset = group.createDataSet(name, type, space, properties);
@@ -97,20 +105,45 @@ void write_dataset(const H5::Group& group, const std::string& name, const H5::Pr
   if (space.getSimpleExtentNpoints() > 0) dataset.write(data, type);
   write_string_attribute(dataset, "units", units);
   write_string_attribute(dataset, "description", description);
+  return dataset;
 }
 
-void write_vector(const H5::Group& group, const std::string& name,
-                  const std::vector<double>& values, const std::string& units,
-                  const std::string& description) {
-  write_dataset(group, name, H5::PredType::NATIVE_DOUBLE, {values.size()}, values.data(), units,
-                description);
+H5::DataSet write_vector(const H5::Group& group, const std::string& name,
+                         const std::vector<double>& values, const std::string& units,
+                         const std::string& description) {
+  return write_dataset(group, name, H5::PredType::NATIVE_DOUBLE, {values.size()}, values.data(),
+                       units, description);
 }
 
-void write_vector(const H5::Group& group, const std::string& name,
-                  const std::vector<std::int64_t>& values, const std::string& units,
-                  const std::string& description) {
-  write_dataset(group, name, H5::PredType::NATIVE_INT64, {values.size()}, values.data(), units,
-                description);
+H5::DataSet write_vector(const H5::Group& group, const std::string& name,
+                         const std::vector<std::int64_t>& values, const std::string& units,
+                         const std::string& description) {
+  return write_dataset(group, name, H5::PredType::NATIVE_INT64, {values.size()}, values.data(),
+                       units, description);
+}
+
+/// Make `dataset` a dimension scale named after itself (netCDF's convention: a dimension and
+/// its coordinate variable share their name).
+void make_dimension_scale(const H5::DataSet& dataset, const std::string& name) {
+  if (H5DSset_scale(dataset.getId(), name.c_str()) < 0) {
+    throw std::runtime_error("cannot make '" + name + "' a dimension scale");
+  }
+}
+
+/// Attach dimension scale `scale` to dimension `dim` of `dataset`.
+void attach_dimension_scale(const H5::DataSet& dataset, const H5::DataSet& scale, unsigned dim) {
+  if (H5DSattach_scale(dataset.getId(), scale.getId(), dim) < 0) {
+    throw std::runtime_error("cannot attach a dimension scale to dimension " + std::to_string(dim) +
+                             " of " + dataset.getObjName());
+  }
+}
+
+/// 0, 1, ..., n - 1.
+std::vector<std::int64_t> iota(std::size_t n) {
+  std::vector<std::int64_t> values(n);
+  for (std::size_t i = 0; i < n; ++i)
+    values[i] = static_cast<std::int64_t>(i);
+  return values;
 }
 
 /// Open `path` (absolute, e.g. "/panel/households") creating every missing component.
@@ -129,7 +162,8 @@ H5::Group open_or_create_group(const H5::H5File& file, const std::string& path) 
   return file.openGroup(prefix.empty() ? "/" : prefix);
 }
 
-void write_root_attributes(const H5::H5File& file, const RunRecord& record) {
+void write_root_attributes(const H5::H5File& file, const RunRecord& record,
+                           const RunProvenance& provenance) {
   const H5::Group root = file.openGroup("/");
   write_int_attribute(root, "schema_version", run_schema_version);
   write_string_attribute(root, "minesim_version", build_info::version);
@@ -146,6 +180,13 @@ void write_root_attributes(const H5::H5File& file, const RunRecord& record) {
   }
   write_int_attribute(root, "steps", record.steps);
   write_double_attribute(root, "wall_seconds", record.wall_seconds);
+  write_string_attribute(root, "command_line", provenance.command_line);
+  write_string_attribute(root, "scenario_path", provenance.scenario_path);
+  if (!provenance.batch.empty()) {
+    write_string_attribute(root, "batch", provenance.batch);
+    write_string_attribute(root, "arm", provenance.arm);
+    write_int_attribute(root, "replicate", provenance.replicate);
+  }
 }
 
 void write_timings(const H5::H5File& file, const RunRecord& record) {
@@ -155,32 +196,51 @@ void write_timings(const H5::H5File& file, const RunRecord& record) {
   }
 }
 
-void write_scenario(const H5::H5File& file, const RunRecord& record) {
+void write_scenario(const H5::H5File& file, const RunRecord& record,
+                    const RunProvenance& provenance) {
   const H5::Group scenario = file.createGroup("/scenario");
   write_string_attribute(scenario, "toml", record.scenario_toml);
   write_string_attribute(scenario, "resolved_toml", record.resolved_toml);
+  // What turned `toml` into `resolved_toml` besides defaults: --set, an arm's overrides, the seed.
+  write_string_array_attribute(scenario, "overrides", provenance.overrides);
 }
 
 void write_timeseries(const H5::H5File& file, const RunRecord& record) {
   const H5::Group group = file.createGroup("/timeseries");
   const auto expected = static_cast<std::size_t>(record.steps + 1);
+  // The steps, 0 (the initial state) to steps: the dimension of every series.
+  const H5::DataSet step = write_vector(
+      group, std::string(step_scale_name), iota(expected), "step",
+      "Simulation step of each value: 0 is the initial state, then the state after each month "
+      "(dimension scale of every /timeseries dataset; not a time series).");
+  make_dimension_scale(step, step_scale_name);
   for (const TimeSeries& series : record.timeseries) {
+    if (series.name == step_scale_name) {
+      throw std::runtime_error(std::string("a time series may not be called '") + step_scale_name +
+                               "' (the steps' dimension scale)");
+    }
     if (series.values.size() != expected) {
       throw std::runtime_error("time series '" + series.name + "' has " +
                                std::to_string(series.values.size()) +
                                " values, expected steps + 1 = " + std::to_string(expected));
     }
     write_vector(group, series.name, series.values, series.units, series.description);
+    // "stock" or "flow" (engine/record.hpp): what a statistic over the steps should be.
+    write_string_attribute(group.openDataSet(series.name), "kind", series_kind_name(series.kind));
+    attach_dimension_scale(group.openDataSet(series.name), step, 0);
   }
 }
 
 void write_panel(const H5::H5File& file, const RunRecord& record) {
   if (record.panel_household_ids.empty()) return; // no sampled households: no /panel at all
   const H5::Group panel = file.createGroup("/panel");
-  write_vector(panel, "steps", record.panel_steps, "step",
-               "Simulation step of each panel snapshot (row of every /panel/households field).");
-  write_vector(panel, "household_ids", record.panel_household_ids, "1",
-               "Household id of each panel column.");
+  const H5::DataSet steps = write_vector(
+      panel, "steps", record.panel_steps, "step",
+      "Simulation step of each panel snapshot (row of every /panel/households field).");
+  const H5::DataSet ids = write_vector(panel, "household_ids", record.panel_household_ids, "1",
+                                       "Household id of each panel column.");
+  make_dimension_scale(steps, "steps");
+  make_dimension_scale(ids, "household_ids");
   const H5::Group households = file.createGroup("/panel/households");
   const std::vector<hsize_t> dims{record.panel_steps.size(), record.panel_household_ids.size()};
   for (const PanelField& field : record.panel_fields) {
@@ -190,8 +250,11 @@ void write_panel(const H5::H5File& file, const RunRecord& record) {
                                std::to_string(dims[0]) + " snapshots x " + std::to_string(dims[1]) +
                                " households");
     }
-    write_dataset(households, field.name, H5::PredType::NATIVE_DOUBLE, dims, field.values.data(),
-                  field.units, field.description);
+    const H5::DataSet dataset =
+        write_dataset(households, field.name, H5::PredType::NATIVE_DOUBLE, dims,
+                      field.values.data(), field.units, field.description);
+    attach_dimension_scale(dataset, steps, 0);
+    attach_dimension_scale(dataset, ids, 1);
   }
 }
 
@@ -207,16 +270,53 @@ void write_network(const H5::H5File& file, const Csr& network) {
       "CSR column indices: neighbour household ids, every tie listed in both directions.");
 }
 
+/// The entity whose ids number the rows of the static table `group` ("household" for
+/// /households), which names the table's dimension scale; null for any other group.
+const char* table_dimension(const std::string& group) {
+  if (group == "households") return "household";
+  if (group == "villages") return "village";
+  if (group == "mines") return "mine";
+  if (group == "governments") return "government";
+  return nullptr;
+}
+
+std::size_t column_rows(const Column& column) {
+  return column.integer.empty() ? column.real.size() : column.integer.size();
+}
+
 void write_tables(const H5::H5File& file, const RunRecord& record) {
   for (const auto& [group_name, columns] : record.tables) {
     const H5::Group group = open_or_create_group(file, "/" + group_name);
+    std::vector<H5::DataSet> written;
     for (const Column& column : columns) {
       if (!column.integer.empty()) {
-        write_vector(group, column.name, column.integer, column.units, column.description);
+        written.push_back(
+            write_vector(group, column.name, column.integer, column.units, column.description));
       } else {
-        write_vector(group, column.name, column.real, column.units, column.description);
+        written.push_back(
+            write_vector(group, column.name, column.real, column.units, column.description));
       }
     }
+    // The row ids as the columns' dimension scale, when the columns form one table.
+    const char* dimension = table_dimension(group_name);
+    if (dimension == nullptr || columns.empty()) continue;
+    const std::size_t rows = column_rows(columns.front());
+    const bool one_table = std::all_of(columns.begin(), columns.end(),
+                                       [&](const Column& c) { return column_rows(c) == rows; });
+    if (!one_table) continue;
+    if (group.nameExists(dimension)) {
+      throw std::runtime_error("/" + group_name + " has a column named '" + dimension +
+                               "', the name of its rows' dimension scale");
+    }
+    std::string description = "Id of each ";
+    description.append(dimension)
+        .append(" (its row number; dimension scale of every /")
+        .append(group_name)
+        .append(" column).");
+    const H5::DataSet scale = write_vector(group, dimension, iota(rows), "1", description);
+    make_dimension_scale(scale, dimension);
+    for (const H5::DataSet& dataset : written)
+      attach_dimension_scale(dataset, scale, 0);
   }
 }
 
@@ -322,7 +422,8 @@ void write_surveys(const H5::H5File& file, const RunRecord& record) {
     write_survey(file, survey);
 }
 
-void write_contents(const std::string& file_name, const RunRecord& record) {
+void write_contents(const std::string& file_name, const RunRecord& record,
+                    const RunProvenance& provenance) {
   // Track (and index, which HDF5 needs to iterate dense attribute storage in that order)
   // attribute creation order on the root group, so readers can check `status` came last.
   // The root group takes its creation properties from the file creation property list.
@@ -338,9 +439,9 @@ void write_contents(const std::string& file_name, const RunRecord& record) {
   access.setFcloseDegree(H5F_CLOSE_SEMI);
   H5::H5File file(file_name, H5F_ACC_TRUNC, creation, access);
 
-  write_root_attributes(file, record);
+  write_root_attributes(file, record, provenance);
   write_timings(file, record);
-  write_scenario(file, record);
+  write_scenario(file, record, provenance);
   write_timeseries(file, record);
   write_panel(file, record);
   if (record.network != nullptr) write_network(file, *record.network);
@@ -416,7 +517,8 @@ std::string partial_path(const std::string& path) {
   return path + ".partial";
 }
 
-void write_run_file(const std::string& path, const RunRecord& record) {
+void write_run_file(const std::string& path, const RunRecord& record,
+                    const RunProvenance& provenance) {
   // HDF5 otherwise prints its whole error stack to stderr on every failure (the effect of
   // H5::Exception::dontPrint(), but scoped to this call); the exception we throw carries
   // the one line that matters.
@@ -429,7 +531,7 @@ void write_run_file(const std::string& path, const RunRecord& record) {
   };
 
   try {
-    write_contents(partial, record);
+    write_contents(partial, record, provenance);
   } catch (const H5::Exception& e) {
     const std::string& cause = errors.cause();
     const std::string detail = e.getDetailMsg();

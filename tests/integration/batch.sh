@@ -214,10 +214,81 @@ check_batch)
   done
   "$exe" check scenarios/batches/influence.toml --max-arms 5 >/dev/null || fail "--max-arms 5"
   ;;
+command_line_changes)
+  # --replicates and --set change every arm, for check and batch alike.
+  out=$("$exe" check "$tiny" --replicates 2 --set households.count=150)
+  [[ $out == *"valid batch of 4 runs (2 arms x 2 replicates)"* ]] || fail "check --replicates: $out"
+  [[ $out == *"households.count=150"* ]] || fail "check --set is not among every run's overrides"
+  out=$("$exe" check "$tiny" --replicates 1)
+  [[ $out == *"(2 arms x 1 replicate)"* ]] || fail "plural: $out"
+  "$exe" batch "$tiny" -o "$tmp/small" --replicates 1 --set households.count=150 \
+    --set simulation.steps=6 --quiet
+  "$py" - "$tmp/small" <<'PY'
+import sys, h5py
+d = sys.argv[1]
+with h5py.File(d + "/index.h5") as f:
+    assert len(f["runs/run_id"]) == 2, "two arms x one replicate"
+for arm in ("degroot", "bounded_confidence"):
+    with h5py.File(f"{d}/runs/{arm}_r000.h5") as f:
+        assert f["timeseries/S_mean"].shape == (7,), f["timeseries/S_mean"].shape
+        resolved = f["scenario"].attrs["resolved_toml"]
+        assert "count = 150" in resolved, "the --set value is not in the run's parameters"
+PY
+  # Refused with exit 2 and one line: a key the batch varies, the seed, a misspelt key, a
+  # replicate count out of range. No batch folder is left.
+  for args in "--set influence.kind=degroot|varies this parameter (arms[0].set.influence.kind" \
+    "--set simulation.seed=3|take their seeds from the batch file" \
+    "--set households.cuont=3|households.count" \
+    "--replicates 0|--replicates"; do
+    rc=0
+    # shellcheck disable=SC2086
+    "$exe" batch "$tiny" -o "$tmp/refused" ${args%%|*} 2>"$tmp/err" || rc=$?
+    [ "$rc" -eq 2 ] || fail "batch ${args%%|*}: exit $rc, expected 2"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "batch ${args%%|*}: not one line: $(cat "$tmp/err")"
+    grep -qF -- "${args#*|}" "$tmp/err" || fail "batch ${args%%|*}: $(cat "$tmp/err")"
+    [ ! -e "$tmp/refused" ] || fail "batch ${args%%|*} left a batch folder"
+  done
+  # A folder keeps its plan: resuming it with other changes is refused.
+  rc=0
+  "$exe" batch "$tiny" -o "$tmp/small" --replicates 1 --set households.count=160 \
+    --set simulation.steps=6 --quiet 2>"$tmp/err" || rc=$?
+  [ "$rc" -eq 2 ] && grep -q "another batch" "$tmp/err" || fail "changed --set resumed: $(cat "$tmp/err")"
+
+  # extends: a batch file inherits another's keys; its own [set] keys replace the base's,
+  # and the base's scenario stays relative to the base's folder.
+  mkdir -p "$tmp/elsewhere"
+  {
+    echo "extends = \"$PWD/$tiny\""
+    echo "replicates = 1"
+    echo "[set]"
+    echo "households.count = 150"
+    echo "simulation.steps = 6"
+  } >"$tmp/elsewhere/child.toml"
+  out=$("$exe" check "$tmp/elsewhere/child.toml")
+  [[ $out == *"valid batch of 2 runs (2 arms x 1 replicate)"* ]] || fail "extends: $out"
+  [[ $out == *"batch seed 2024"* ]] || fail "extends: the base's seed is not inherited: $out"
+  "$exe" batch "$tmp/elsewhere/child.toml" -o "$tmp/child" --quiet
+  same_run_files "$tmp/small" "$tmp/child"
+  # Its own [[arms]] replace the base's.
+  printf 'extends = "child.toml"\n[[arms]]\nname = "only"\nset.influence.kind = "degroot"\n' \
+    >"$tmp/elsewhere/one_arm.toml"
+  out=$("$exe" check "$tmp/elsewhere/one_arm.toml")
+  [[ $out == *"valid batch of 1 run (1 arm x 1 replicate)"* ]] || fail "extends arms: $out"
+  # Cycles and missing bases are bad input at the extends key.
+  printf 'extends = "b.toml"\n' >"$tmp/elsewhere/a.toml"
+  printf 'extends = "a.toml"\nreplicates = 1\n' >"$tmp/elsewhere/b.toml"
+  printf 'extends = "nowhere.toml"\nreplicates = 1\n' >"$tmp/elsewhere/lost.toml"
+  for f in "b.toml|circular extends" "lost.toml|file not found"; do
+    rc=0
+    "$exe" check "$tmp/elsewhere/${f%%|*}" >/dev/null 2>"$tmp/err" || rc=$?
+    [ "$rc" -eq 2 ] || fail "check ${f%%|*}: exit $rc, expected 2"
+    grep -q "extends: .*${f#*|}" "$tmp/err" || fail "check ${f%%|*}: $(cat "$tmp/err")"
+  done
+  ;;
 compare)
   "$exe" batch "$tiny" -o "$tmp/out" --quiet
   "$exe" compare "$tmp/out" --baseline degroot --metric S_mean --metric final_S_p10
-  "$exe" compare "$tmp/out" --baseline degroot --csv > "$tmp/cmp.csv"
+  "$exe" compare "$tmp/out" --baseline degroot --stat final --csv > "$tmp/cmp.csv"
   # The same numbers from the index, computed independently. The t quantile for 2 degrees of
   # freedom has a closed form: t^2 = 2 q^2 / (1 - q^2) with q = 0.95.
   "$py" - "$tmp/out/index.h5" "$tmp/cmp.csv" <<'EOF'

@@ -3,7 +3,11 @@
 # ports and state, all in a scratch folder, so nothing on the machine is touched), run the
 # tiny batch as a 2-task array with scenarios/batches/slurm_array.sbatch, merge, compare with
 # a serial batch, and, where Slurm's PMIx plugin works with Open MPI, run it as one MPI job
-# with scenarios/batches/slurm_mpi.sbatch. The daemons are stopped on every exit path.
+# with scenarios/batches/slurm_mpi.sbatch; then as one MPI job started by mpirun inside the
+# allocation, check that a PMI plugin minesim does not recognise (pmi2) is refused, and that
+# arguments after the output folder reach minesim batch. The executable is not on PATH: the
+# job scripts must use MINESIM, the merge step included.
+# The daemons are stopped on every exit path.
 # Usage: batch_slurm.sh MINESIM (from the repository root). Exits 77 (CTest: skipped) where
 # Slurm or munge is missing or the test is not run as root.
 set -euo pipefail
@@ -116,7 +120,7 @@ done
 [ "$(sinfo -h -o %t)" = idle ] || fail "the node is not idle: $(sinfo -h -o '%t %E')"
 echo "one-node Slurm cluster up on $host (ports $ctld_port, $slurmd_port)"
 
-# Wait for every task of job $1, then check that each ended with exit code 0.
+# Wait for every task of job $1, then check that each ended with exit code $2 (default 0).
 wait_job() {
   local t0=$SECONDS
   local job=$1
@@ -129,23 +133,31 @@ wait_job() {
   codes=$(scontrol -o show job "$job" | grep -o ' ExitCode=[0-9:]*' | sort | uniq -c)
   echo "job $job exit codes: $codes (waited $((SECONDS - t0)) s)"
   [[ $codes != *ExitCode=* ]] && fail "no exit codes for job $job"
-  if echo "$codes" | grep -v -q 'ExitCode=0:0'; then fail "job $job: a task failed"; fi
+  if echo "$codes" | grep -v -q "ExitCode=${2:-0}:0"; then fail "job $job: a task failed"; fi
 }
 
 # The array, as a user would submit it.
 "$exe" batch "$tiny" -o "$tmp/serial" --quiet
+command -v minesim >/dev/null &&
+  echo "note: a minesim on PATH ($(command -v minesim)) could hide a job script that ignores MINESIM"
 job=$(MINESIM=$exe sbatch --parsable --array=0-1 --cpus-per-task=1 \
   --output="$scratch/job-%A_%a.out" scenarios/batches/slurm_array.sbatch "$tiny" "$tmp/array")
 echo "submitted array job $job"
+# The merge step as the job script's header shows it: a job that waits for the whole array.
+merge_job=$(MINESIM=$exe sbatch --parsable --dependency=afterany:"$job" --cpus-per-task=1 \
+  --output="$scratch/merge-%j.out" scenarios/batches/slurm_array.sbatch --merge "$tmp/array")
+echo "submitted merge job $merge_job"
 wait_job "$job"
 cat "$scratch"/job-*.out
 [ "$(grep -l 'shard [01]/2 of batch' "$scratch"/job-*.out | wc -l)" = 2 ] ||
   fail "the array tasks did not run one shard each"
-[ ! -e "$tmp/array/index.h5" ] || fail "a shard wrote the index"
-"$exe" batch-merge "$tmp/array"
+[ "$(grep -l 'wrote .*index.h5' "$scratch"/job-*.out | wc -l)" = 0 ] || fail "a shard wrote the index"
+wait_job "$merge_job"
+cat "$scratch"/merge-*.out
+[ -e "$tmp/array/index.h5" ] || fail "the merge job wrote no index"
 same_index "$tmp/serial" "$tmp/array"
 same_run_files "$tmp/serial" "$tmp/array"
-echo "job array: same index and run datasets as the serial batch"
+echo "job array and merge job: same index and run datasets as the serial batch"
 
 # One MPI job through srun, where Slurm's PMIx plugin is there.
 if srun --mpi=list 2>&1 | grep -q pmix; then
@@ -162,4 +174,41 @@ if srun --mpi=list 2>&1 | grep -q pmix; then
 else
   echo "note: Slurm has no PMIx plugin here; the srun/MPI example was not run"
 fi
+
+# One MPI job whose ranks mpirun starts inside the allocation (a Slurm without PMIx). Root
+# here, so Open MPI must be told that is fine, through the script's MINESIM_MPIRUN_FLAGS.
+rm -f "$scratch"/job-*.out
+job=$(MINESIM=$exe MINESIM_LAUNCHER=mpirun MINESIM_MPIRUN_FLAGS="--allow-run-as-root" \
+  sbatch --parsable --ntasks=2 --cpus-per-task=1 --output="$scratch/job-%j.out" \
+  scenarios/batches/slurm_mpi.sbatch "$tiny" "$tmp/mpirun")
+echo "submitted mpirun job $job"
+wait_job "$job"
+cat "$scratch"/job-*.out
+grep -q "on each of 2 MPI ranks" "$scratch"/job-*.out || fail "mpirun did not start 2 MPI ranks"
+same_index "$tmp/serial" "$tmp/mpirun"
+same_run_files "$tmp/serial" "$tmp/mpirun"
+echo "mpirun in the allocation: same index and run datasets as the serial batch"
+
+# pmi2 sets no PMIX_RANK, so every task would run the whole batch alone: the script refuses
+# it with exit 2 and a message that names the way out, before minesim touches the folder.
+rm -f "$scratch"/job-*.out
+job=$(MINESIM=$exe MINESIM_SRUN_MPI=pmi2 sbatch --parsable --ntasks=2 --cpus-per-task=1 \
+  --output="$scratch/job-%j.out" scenarios/batches/slurm_mpi.sbatch "$tiny" "$tmp/pmi2")
+wait_job "$job" 2
+cat "$scratch"/job-*.out
+grep -q "MINESIM_SRUN_MPI=pmi2: .*srun --mpi=list" "$scratch"/job-*.out ||
+  fail "no message naming MINESIM_SRUN_MPI and srun --mpi=list"
+[ ! -e "$tmp/pmi2" ] || fail "the refused job created its output folder"
+echo "MINESIM_SRUN_MPI=pmi2: refused with exit 2, nothing written"
+
+# Arguments after the output folder reach minesim batch: a limit of 1 arm refuses the tiny
+# batch (2 arms), exit 2, before anything is written.
+rm -f "$scratch"/job-*.out
+job=$(MINESIM=$exe sbatch --parsable --cpus-per-task=1 --output="$scratch/job-%j.out" \
+  scenarios/batches/slurm_array.sbatch "$tiny" "$tmp/limited" --max-arms 1)
+wait_job "$job" 2
+cat "$scratch"/job-*.out
+grep -q "more than the limit of 1" "$scratch"/job-*.out || fail "--max-arms 1 did not reach minesim"
+[ ! -e "$tmp/limited" ] || fail "the refused batch created its output folder"
+echo "extra arguments: passed on to minesim batch"
 echo "ok: slurm"

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Check a minesim run file against the output contract (docs/output.md).
+"""Check a minesim run file against the output contract (docs/output-format.md).
 
 Usage: check_run_file.py RUN.h5 [--require NAME ...] [--quiet]
 
@@ -132,6 +132,8 @@ def check_timeseries(c, f, steps):
     names = set()
     problems = []
     for name, dset in f["timeseries"].items():
+        if dset.attrs.get("CLASS") == b"DIMENSION_SCALE":  # /timeseries/step, the steps
+            continue
         names.add(name)
         if not isinstance(dset, h5py.Dataset):
             problems.append(f"{name}: not a dataset")
@@ -245,7 +247,7 @@ SURVEY_SCALARS = ["alpha", "kmo", "bartlett_statistic", "bartlett_df", "bartlett
 
 def check_survey(c, f, steps):
     """/survey/step_NNNN groups: named by their `step` attribute (within 0..steps), with the
-    statistics of docs/output.md as scalar datasets, `paths` and `alpha_by_construct` labelled by a
+    statistics of docs/output-format.md as scalar datasets, `paths` and `alpha_by_construct` labelled by a
     `names` attribute, and `items` [respondent, item] int64 in 1..5 matching household_ids."""
     if "survey" not in f:
         if not c.quiet:
@@ -292,7 +294,7 @@ def check_survey(c, f, steps):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        description="Verify a minesim run file against the output contract (docs/output.md).",
+        description="Verify a minesim run file against the output contract (docs/output-format.md).",
         epilog="Exit status: 0 all checks pass, 1 a check failed, 2 bad arguments.")
     parser.add_argument("run", metavar="RUN.h5", help="run file to check")
     parser.add_argument("--require", metavar="NAME", nargs="+", action="extend", default=[],

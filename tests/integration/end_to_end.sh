@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# The metrics of docs/output.md that this version computes.
+# The metrics of docs/output-format.md that this version computes.
 required=(damaged_ha restoring_ha restored_ha cumulative_damaged_ha restoration_rate
           restoration_rate_legacy restoration_rate_active E_mean P_mean C_mean R_mean S_mean
           S_p10 S_p50 S_p90 income_mean_yuan income_gini informed_mean
@@ -142,19 +142,100 @@ check_command)
   [[ $out == *"estimated peak memory"* ]] || fail "check printed no memory estimate"
   [[ $out == *"small_world_degree = 12"* ]] || fail "check did not print resolved parameters"
   ;;
+output_estimate)
+  # `check`'s output size is an upper bound of the run file written, for every shipped
+  # scenario (1,000 households, all 240 months) and the baseline itself.
+  checked=0
+  while read -r s; do
+    args=(--set households.count=1000)
+    [ "$s" = scenarios/baseline.toml ] && args=()
+    bound=$("$exe" check "$s" "${args[@]}" | sed -n 's/.*output at most .* (\([0-9]*\) bytes).*/\1/p')
+    [ -n "$bound" ] || fail "check $s prints no output bound"
+    "$exe" run "$s" -o "$tmp/s.h5" --force --quiet --threads 1 "${args[@]}"
+    size=$(stat -c %s "$tmp/s.h5")
+    [ "$size" -le "$bound" ] || fail "$s: wrote $size bytes, check said at most $bound"
+    checked=$((checked + 1))
+  done < <(find scenarios -name '*.toml' ! -path '*/batches/*' ! -path '*/sensitivity/*' \
+    ! -path '*/calibration/*' ! -path '*/game/*' | sort)
+  [ "$checked" -ge 15 ] || fail "only $checked scenarios checked"
+  ;;
+rerun)
+  # rerun: the stored parameters reproduce the run bit for bit (exit 0); a file whose results
+  # were changed afterwards is caught (exit 4, naming the dataset); bad input leaves nothing.
+  small=(--set households.count=300 --set simulation.steps=12 --set region.villages=4 --quiet)
+  "$exe" run scenarios/baseline.toml -o "$tmp/a.h5" --seed 11 --threads 2 "${small[@]}"
+  "$exe" rerun "$tmp/a.h5" -o "$tmp/again.h5" --threads 1 2>"$tmp/err" || fail "rerun: $(cat "$tmp/err")"
+  grep -q "bit-identical" "$tmp/err" || fail "rerun did not report the comparison: $(cat "$tmp/err")"
+  compare_datasets "$tmp/a.h5" "$tmp/again.h5"
+  cp "$tmp/a.h5" "$tmp/changed.h5"
+  "$py" - "$tmp/changed.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    f["timeseries/S_mean"][5] += 1e-12
+PY
+  rc=0
+  "$exe" rerun "$tmp/changed.h5" -o "$tmp/again2.h5" --quiet 2>"$tmp/err" || rc=$?
+  [ $rc -eq 4 ] || fail "rerun of a changed file exited $rc, expected 4"
+  grep -q "differs from .* in 1 dataset (/timeseries/S_mean)" "$tmp/err" || fail "$(cat "$tmp/err")"
+  # A batch's run file holds its arm's resolved scenario, so it reruns as well.
+  "$exe" batch scenarios/batches/tiny.toml -o "$tmp/batch" --replicates 1 --set simulation.steps=6 --quiet
+  "$exe" rerun "$tmp/batch/runs/bounded_confidence_r000.h5" -o "$tmp/arm.h5" --quiet ||
+    fail "a batch run does not rerun bit-identically"
+  for bad in "$tmp/none.h5" "$tmp/a.h5.partial" scenarios/baseline.toml; do
+    rc=0
+    "$exe" rerun "$bad" -o "$tmp/bad.h5" 2>"$tmp/err" || rc=$?
+    [ $rc -eq 2 ] || fail "rerun $bad exited $rc, expected 2"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "rerun $bad: not one line: $(cat "$tmp/err")"
+    [ ! -e "$tmp/bad.h5" ] && [ ! -e "$tmp/bad.h5.partial" ] || fail "rerun $bad left a file"
+  done
+  ;;
 command_line)
   "$exe" --help >/dev/null
-  "$exe" --version | grep -q "minesim" || fail "--version"
-  set +e
-  "$exe" run scenarios/baseline.toml 2>"$tmp/err"   # no -o
-  rc=$?
-  "$exe" frobnicate 2>/dev/null
-  rc2=$?
-  "$exe" run scenarios/baseline.toml -o "$tmp/x.h5" --threads 0 2>/dev/null
-  rc3=$?
-  set -e
-  [ $rc -eq 2 ] && [ $rc2 -eq 2 ] && [ $rc3 -eq 2 ] || fail "usage errors exit $rc $rc2 $rc3, expected 2"
-  [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "usage error is not one line"
+  # --version: the version, git commit, compiler and HDF5 library, one per line.
+  "$exe" --version >"$tmp/version"
+  for field in "^minesim [0-9]" "^git commit " "^compiler g\+\+ " "^HDF5 1\.[0-9]+\.[0-9]+$"; do
+    grep -Eq "$field" "$tmp/version" || fail "--version lacks /$field/: $(cat "$tmp/version")"
+  done
+  # Usage errors: exit 2, one line, pointing at the command's own --help, with a suggestion
+  # for a mistyped command or option.
+  expect_usage() { # expect_usage "TEXT ON STDERR" ARGS...
+    local want=$1
+    shift
+    set +e
+    "$exe" "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    set -e
+    [ $rc -eq 2 ] || fail "minesim $* exited $rc, expected 2"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "minesim $*: not one line: $(cat "$tmp/err")"
+    grep -qF -- "$want" "$tmp/err" || fail "minesim $*: no '$want' in: $(cat "$tmp/err")"
+  }
+  expect_usage "(see minesim run --help)" run scenarios/baseline.toml # no -o
+  expect_usage "unknown command 'frobnicate'" frobnicate
+  expect_usage "unknown command 'runn'; did you mean 'run'? (see minesim --help)" runn
+  expect_usage "unknown command 'bacth'; did you mean 'batch'?" bacth x -o y
+  expect_usage "minesim run: unknown option '--thread'; did you mean '--threads'? (see minesim run --help)" \
+    run scenarios/baseline.toml -o "$tmp/x.h5" --thread 2
+  expect_usage "did you mean '--output'?" batch scenarios/batches/tiny.toml --ouptut "$tmp/b"
+  expect_usage "(see minesim run --help)" run scenarios/baseline.toml -o "$tmp/x.h5" --threads 0
+  expect_usage "--seed: expected a whole number from 0 to 9223372036854775807, got 'abc'" \
+    run scenarios/baseline.toml -o "$tmp/x.h5" --seed abc
+  expect_usage "--seed: expected a whole number" check scenarios/baseline.toml --seed -3
+  [ ! -e "$tmp/x.h5" ] || fail "a usage error left an output file"
+  # Values that look like options are values: a --set value starting with '-' is not judged
+  # as an option (the loader range-checks it instead).
+  expect_usage "influence.epsilon" check scenarios/baseline.toml --set influence.epsilon=-1
+  # A failed write to standard output is an error, not a silent success.
+  if [ -w /dev/full ]; then
+    for args in "params" "check scenarios/baseline.toml" "--help" "--version"; do
+      set +e
+      # shellcheck disable=SC2086
+      "$exe" $args >/dev/full 2>"$tmp/err"
+      rc=$?
+      set -e
+      [ $rc -ne 0 ] || fail "minesim $args > /dev/full exited 0"
+      grep -q "cannot write to standard output" "$tmp/err" || fail "minesim $args > /dev/full: $(cat "$tmp/err")"
+    done
+  fi
   ;;
 plot)
   "$exe" run scenarios/baseline.toml -o "$tmp/p.h5" --quiet --set simulation.steps=36

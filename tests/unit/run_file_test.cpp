@@ -1,5 +1,5 @@
 // The run file writer: atomic write (partial name, then rename), clean failure, and the
-// docs/output.md contract as checked by tests/integration/check_run_file.py.
+// docs/output-format.md contract as checked by tests/integration/check_run_file.py.
 #include "io/run_file.hpp"
 #include "tests/support/temp_dir.hpp"
 

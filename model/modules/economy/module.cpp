@@ -227,15 +227,18 @@ public:
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {
-        {"income_mean_yuan", "yuan/year", "Mean household income."},
-        {"income_gini", "1", "Gini coefficient of household income."},
-        {"employment_mining", "count", "Households with a mining job."},
-        {"employment_green", "count", "Households with a green job."},
-        {"employment_agriculture", "count", "Households farming without a wage job."},
-        {"unemployed", "count", "Households that lost a mining job and found no other."},
+        {"income_mean_yuan", "yuan/year", "Mean household income.", SeriesKind::stock},
+        {"income_gini", "1", "Gini coefficient of household income.", SeriesKind::stock},
+        {"employment_mining", "count", "Households with a mining job.", SeriesKind::stock},
+        {"employment_green", "count", "Households with a green job.", SeriesKind::stock},
+        {"employment_agriculture", "count", "Households farming without a wage job.",
+         SeriesKind::stock},
+        {"unemployed", "count", "Households that lost a mining job and found no other.",
+         SeriesKind::stock},
         {"enterprise_payout_yuan", "yuan",
          "Enterprises' cash above their operating reserve paid to owners outside the region "
-         "this step (year ends only)."},
+         "this step (year ends only).",
+         SeriesKind::flow},
     };
   }
   void measure(const World& w, std::int64_t, MetricScratch& scratch,

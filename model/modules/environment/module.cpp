@@ -73,11 +73,15 @@ public:
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {
         {"farmland_damaged_ha", "ha",
-         "Households' farmland damaged and not restored (sum of claims)."},
-        {"mines_active", "count", "Mines producing this step (active and not halted)."},
-        {"air_quality_mean", "1", "Mean air quality AQ of households' villages."},
-        {"water_quality_mean", "1", "Mean water quality WQ of households' villages."},
-        {"vegetation_mean", "1", "Mean vegetation cover VG of households' villages."},
+         "Households' farmland damaged and not restored (sum of claims).", SeriesKind::stock},
+        {"mines_active", "count", "Mines producing this step (active and not halted).",
+         SeriesKind::stock},
+        {"air_quality_mean", "1", "Mean air quality AQ of households' villages.",
+         SeriesKind::stock},
+        {"water_quality_mean", "1", "Mean water quality WQ of households' villages.",
+         SeriesKind::stock},
+        {"vegetation_mean", "1", "Mean vegetation cover VG of households' villages.",
+         SeriesKind::stock},
     };
   }
   void measure(const World& w, std::int64_t, MetricScratch& scratch,

@@ -165,8 +165,9 @@ public:
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {
-        {"informed_mean", "1", "Mean information level of households."},
-        {"negotiation_index_mean", "1", "Mean negotiation index of the villages."},
+        {"informed_mean", "1", "Mean information level of households.", SeriesKind::stock},
+        {"negotiation_index_mean", "1", "Mean negotiation index of the villages.",
+         SeriesKind::stock},
     };
   }
   void measure(const World& w, std::int64_t, MetricScratch& scratch,

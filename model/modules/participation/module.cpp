@@ -248,13 +248,16 @@ public:
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {
-        {"participation_share", "1", "Share of households participating this step."},
-        {"petitioning_share", "1", "Share of households petitioning this step."},
+        {"participation_share", "1", "Share of households participating this step.",
+         SeriesKind::stock},
+        {"petitioning_share", "1", "Share of households petitioning this step.", SeriesKind::stock},
         {"mines_halted", "count",
-         "Active mines halted by their claimants' petitions this step (no production)."},
+         "Active mines halted by their claimants' petitions this step (no production).",
+         SeriesKind::stock},
         {"stability_pressure", "petition-month",
-         "Stability pressure of all local governments (petitioning households, decaying)."},
-        {"reports", "count", "Shirking mines reported by residents this step."},
+         "Stability pressure of all local governments (petitioning households, decaying).",
+         SeriesKind::stock},
+        {"reports", "count", "Shirking mines reported by residents this step.", SeriesKind::flow},
     };
   }
   void measure(const World& w, std::int64_t, MetricScratch& scratch,

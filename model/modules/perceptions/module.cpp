@@ -68,14 +68,17 @@ public:
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {
-        {"E_mean", "1", "Mean economic-environment perception E of households."},
-        {"P_mean", "1", "Mean ecological perception P of households."},
-        {"C_mean", "1", "Mean compensation and employment satisfaction C of households."},
-        {"R_mean", "1", "Mean restoration expectation R of households."},
-        {"S_mean", "1", "Mean life satisfaction S of households."},
-        {"S_p10", "1", "10th percentile of life satisfaction (type 7 quantile)."},
-        {"S_p50", "1", "Median life satisfaction (type 7 quantile)."},
-        {"S_p90", "1", "90th percentile of life satisfaction (type 7 quantile)."},
+        {"E_mean", "1", "Mean economic-environment perception E of households.", SeriesKind::stock},
+        {"P_mean", "1", "Mean ecological perception P of households.", SeriesKind::stock},
+        {"C_mean", "1", "Mean compensation and employment satisfaction C of households.",
+         SeriesKind::stock},
+        {"R_mean", "1", "Mean restoration expectation R of households.", SeriesKind::stock},
+        {"S_mean", "1", "Mean life satisfaction S of households.", SeriesKind::stock},
+        {"S_p10", "1", "10th percentile of life satisfaction (type 7 quantile).",
+         SeriesKind::stock},
+        {"S_p50", "1", "Median life satisfaction (type 7 quantile).", SeriesKind::stock},
+        {"S_p90", "1", "90th percentile of life satisfaction (type 7 quantile).",
+         SeriesKind::stock},
     };
   }
   void measure(const World& w, std::int64_t, MetricScratch& scratch,

@@ -172,12 +172,14 @@ public:
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {
-        {"compliance_share", "1", "Share of enterprises complying with their restoration duty."},
-        {"rating_A", "count", "Enterprises rated A."},
-        {"rating_B", "count", "Enterprises rated B."},
-        {"rating_C", "count", "Enterprises rated C."},
-        {"rating_D", "count", "Enterprises rated D."},
-        {"strict_supervision_share", "1", "Share of local governments supervising strictly."},
+        {"compliance_share", "1", "Share of enterprises complying with their restoration duty.",
+         SeriesKind::stock},
+        {"rating_A", "count", "Enterprises rated A.", SeriesKind::stock},
+        {"rating_B", "count", "Enterprises rated B.", SeriesKind::stock},
+        {"rating_C", "count", "Enterprises rated C.", SeriesKind::stock},
+        {"rating_D", "count", "Enterprises rated D.", SeriesKind::stock},
+        {"strict_supervision_share", "1", "Share of local governments supervising strictly.",
+         SeriesKind::stock},
     };
   }
   void measure(const World& w, std::int64_t, MetricScratch&,

@@ -227,10 +227,12 @@ public:
   }
   [[nodiscard]] std::vector<SeriesDef> series() const override {
     return {
-        {"inspections", "count", "Inspections this step (report-triggered and routine)."},
-        {"detections", "count", "Violations detected this step."},
-        {"fines_yuan", "yuan", "Fines paid this step."},
-        {"deposits_forfeited_yuan", "yuan", "Restoration deposits forfeited this step."},
+        {"inspections", "count", "Inspections this step (report-triggered and routine).",
+         SeriesKind::flow},
+        {"detections", "count", "Violations detected this step.", SeriesKind::flow},
+        {"fines_yuan", "yuan", "Fines paid this step.", SeriesKind::flow},
+        {"deposits_forfeited_yuan", "yuan", "Restoration deposits forfeited this step.",
+         SeriesKind::flow},
     };
   }
   void measure(const World& w, std::int64_t, MetricScratch&,

@@ -83,7 +83,8 @@ TEST(PairedDifferences, TextAndCsvShowEveryRow) {
   EXPECT_NE(text.find("S_mean"), std::string::npos);
   const std::string csv = comparison_csv(rows, "base");
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
-            "baseline,arm,metric,pairs,baseline_mean,arm_mean,mean_difference,ci_low,ci_high");
+            "baseline,arm,metric,pairs,baseline_mean,arm_mean,mean_difference,ci_low,ci_high,"
+            "statistic,units");
   EXPECT_NE(csv.find("base,x,S_mean,3,7,9,2,"), std::string::npos);
 }
 
