@@ -38,6 +38,7 @@ matplotlib.rcParams["pdf.fonttype"] = 42
 import h5py  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 import minesim_io  # noqa: E402
 import minesim_stats  # noqa: E402
@@ -153,6 +154,16 @@ def stat_phrase(stat, steps):
     return f"mean over steps {first}\u2013{last}"
 
 
+def batch_description(folder):
+    """The batch file's `description`, as index.h5 records it, or "" (the figure's title)."""
+    try:
+        with h5py.File(os.path.join(folder, "index.h5"), "r") as f:
+            text = f["batch"].attrs.get("description", "")
+    except (OSError, KeyError):
+        return ""
+    return text.decode() if isinstance(text, bytes) else str(text)
+
+
 def draw(table, batch, metrics, stats, baseline, level, title):
     """Forest plot: per metric, a point and interval per arm, a vertical line at 0."""
     ncols = 1 if len(metrics) == 1 else 2
@@ -174,14 +185,16 @@ def draw(table, batch, metrics, stats, baseline, level, title):
                             for a, p in zip(arms, t["pairs"])])
         unit = unit_text(batch["units"].get(metric))
         what = stat_phrase(stats[metric], None if steps is None else int(steps))
-        ax.set_xlabel(f"Difference in {what}, arm \u2212 {baseline}"
-                      + (f" ({unit})" if unit else ""))
+        ax.set_xlabel(textwrap.fill(f"Difference in {what}, arm \u2212 {baseline}"
+                                    + (f" ({unit})" if unit else ""), 60))
+        # Few ticks with short labels: long differences ("-0.025") must not run together.
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         name = quantity(metric, batch["descriptions"].get(metric))
         ax.set_title(textwrap.fill(name, 50), fontsize="medium")
         ax.grid(True, axis="x", alpha=0.3)
     for ax in flat[len(metrics):]:
         ax.set_visible(False)
-    fig.suptitle(f"{title}: each arm minus {baseline}, paired by replicate\n"
+    fig.suptitle(f"{textwrap.fill(title, 70)}\neach arm minus {baseline}, paired by replicate\n"
                  f"mean difference with its {level:.0%} confidence interval over replicates")
     return fig
 
@@ -257,7 +270,8 @@ def main(argv=None):
         print(shown.to_string(index=False, float_format=lambda v: f"{v:.6g}"))
     if args.csv:
         table.to_csv(args.csv, index=False)
-    title = os.path.basename(os.path.normpath(args.batch))
+    title = batch_description(args.batch) or "Batch " + os.path.basename(
+        os.path.normpath(args.batch))
     fig = draw(table, batch, metrics, stats, baseline, args.level, title)
     vector = os.path.splitext(args.output)[1].lower() in VECTOR_FORMATS
     fig.savefig(args.output, **({} if vector else {"dpi": args.dpi}))
