@@ -606,15 +606,19 @@ int main(int argc, char** argv) {
                     "random seed, a whole number from 0 to 2^63 - 1 (overrides simulation.seed)");
   };
 
+  // The options of a command that runs one scenario and writes its run file.
+  const auto add_run_options = [](CLI::App* cmd, RunOptions& o, const std::string& quiet) {
+    cmd->add_option("-o,--output", o.out, "output file (.h5)")->required();
+    cmd->add_option("--threads", o.threads, "OpenMP threads (default: all cores)")
+        ->check(CLI::Range(1, 4096));
+    cmd->add_flag("--force", o.force, "overwrite an existing output file");
+    cmd->add_flag("--quiet", o.quiet, quiet);
+    cmd->add_flag("--allow-large", o.allow_large,
+                  "run even when the estimated memory exceeds the memory available");
+  };
   CLI::App* run = app.add_subcommand("run", "run a scenario and write an HDF5 run file");
   add_scenario_options(run, false);
-  run->add_option("-o,--output", ro.out, "output file (.h5)")->required();
-  run->add_option("--threads", ro.threads, "OpenMP threads (default: all cores)")
-      ->check(CLI::Range(1, 4096));
-  run->add_flag("--force", ro.force, "overwrite an existing output file");
-  run->add_flag("--quiet", ro.quiet, "no progress bar or summary");
-  run->add_flag("--allow-large", ro.allow_large,
-                "run even when the estimated memory exceeds the memory available");
+  add_run_options(run, ro, "no progress bar or summary");
 
   std::string rerun_file;
   RunOptions rerun_options;
@@ -623,13 +627,7 @@ int main(int argc, char** argv) {
                "bit-identical (exit 4 if not)");
   rerun->add_option("run_file", rerun_file, "run file (.h5) written by minesim run or batch")
       ->required();
-  rerun->add_option("-o,--output", rerun_options.out, "output file (.h5)")->required();
-  rerun->add_option("--threads", rerun_options.threads, "OpenMP threads (default: all cores)")
-      ->check(CLI::Range(1, 4096));
-  rerun->add_flag("--force", rerun_options.force, "overwrite an existing output file");
-  rerun->add_flag("--quiet", rerun_options.quiet, "no progress bar; report differences only");
-  rerun->add_flag("--allow-large", rerun_options.allow_large,
-                  "run even when the estimated memory exceeds the memory available");
+  add_run_options(rerun, rerun_options, "no progress bar; report differences only");
 
   CLI::App* check = app.add_subcommand(
       "check", "validate a scenario (print its resolved parameters and resource estimates) or a "

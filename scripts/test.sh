@@ -34,16 +34,17 @@ else
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   # The reduced suite: the unit tests, and the integration tests of bad input, signals,
   # truncated and unwritable files, extreme parameters and a few commands, which run the
-  # minesim executable. Left out: the slow model tests (validation, regression, the
-  # shipped scenarios), MPI (Open MPI's own allocations), and allow_large (ulimit -v and
-  # ASan's shadow memory do not mix).
+  # minesim executable. Left out: the replay of the loaders' fuzz corpus (LoaderCorpus, a
+  # minute under ASan), which step 2 runs under ASan and UBSan anyway; the slow model tests
+  # (validation, regression, the shipped scenarios), MPI (Open MPI's own allocations), and
+  # allow_large (ulimit -v and ASan's shadow memory do not mix).
   selected='^(bad_input.*|faults_(sigterm_run|second_signal|truncated_run_file|unwritable_output'
   selected+='|full_disk|dev_full|empty_scenario|scenario_from_pipe)|extreme_params_(behaviour_min'
   selected+='|behaviour_max|structure|game)|e2e_(seed_option|refuses_overwrite|unwritable_output'
   selected+='|interrupt_leaves_nothing|check_command|command_line)'
   selected+='|batch_(bad_override|runtime_failure|check_batch))$'
   (cd build-asan &&
-    ctest --output-on-failure -j "$jobs" --timeout 900 -L unit &&
+    ctest --output-on-failure -j "$jobs" --timeout 900 -L unit -E '^LoaderCorpus\.' &&
     ctest --output-on-failure -j "$jobs" --timeout 900 -R "$selected")
   elapsed "sanitizer suite passed"
 fi
