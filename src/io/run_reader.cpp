@@ -4,45 +4,19 @@
 
 #include "engine/errors.hpp"
 #include "io/hdf5_attributes.hpp"
+#include "io/run_file_open.hpp"
 
 #include <H5Cpp.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 
 namespace minesim {
 namespace {
 
-namespace fs = std::filesystem;
-
-/// HDF5's automatic error printing off for this scope: failures become one-line messages.
-class QuietHdf5 {
-public:
-  QuietHdf5() { H5::Exception::dontPrint(); }
-};
-
-std::string one_line(const H5::Exception& e) {
-  std::string why = e.getDetailMsg();
-  std::replace(why.begin(), why.end(), '\n', ' ');
-  return why;
-}
-
-H5::H5File open_complete(const std::string& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw InputError(path + ": no such run file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": not an HDF5 run file");
-  try {
-    H5::H5File file(path, H5F_ACC_RDONLY);
-    const H5::Group root = file.openGroup("/");
-    if (!root.attrExists("status") || read_string_attribute(root, "status") != "complete") {
-      throw InputError(path + ": not a complete run file (no status = \"complete\")");
-    }
-    return file;
-  } catch (const H5::Exception& e) {
-    throw InputError(path + ": not a readable run file (" + one_line(e) + ")");
-  }
-}
+using detail::open_complete_run;
+using detail::reason_of;
+using detail::SilentHdf5;
 
 /// Every dataset under `group`, by path, recursively.
 void collect_datasets(const H5::Group& group, const std::string& prefix,
@@ -129,8 +103,8 @@ std::string shape_of(const H5::DataSet& set) {
 } // namespace
 
 StoredRun read_stored_run(const std::string& path) {
-  const QuietHdf5 quiet;
-  const H5::H5File file = open_complete(path);
+  const SilentHdf5 quiet;
+  const H5::H5File file = open_complete_run(path);
   StoredRun run;
   try {
     const H5::Group root = file.openGroup("/");
@@ -142,7 +116,7 @@ StoredRun read_stored_run(const std::string& path) {
       run.minesim_version = read_string_attribute(root, "minesim_version");
     if (root.attrExists("git_commit")) run.git_commit = read_string_attribute(root, "git_commit");
   } catch (const H5::Exception& e) {
-    throw InputError(path + ": not a readable run file (" + one_line(e) + ")");
+    throw InputError(path + ": not a readable run file (" + reason_of(e) + ")");
   }
   return run;
 }
@@ -156,9 +130,9 @@ const std::vector<std::string>& result_groups() {
 
 std::vector<std::string> differing_datasets(const std::string& a, const std::string& b,
                                             const std::vector<std::string>& groups) {
-  const QuietHdf5 quiet;
-  const H5::H5File fa = open_complete(a);
-  const H5::H5File fb = open_complete(b);
+  const SilentHdf5 quiet;
+  const H5::H5File fa = open_complete_run(a);
+  const H5::H5File fb = open_complete_run(b);
   std::vector<std::string> differ;
   try {
     for (const std::string& group : groups) {
@@ -177,7 +151,7 @@ std::vector<std::string> differing_datasets(const std::string& a, const std::str
       }
     }
   } catch (const H5::Exception& e) {
-    throw std::runtime_error("comparing " + a + " with " + b + ": " + one_line(e));
+    throw std::runtime_error("comparing " + a + " with " + b + ": " + reason_of(e));
   }
   return differ;
 }
