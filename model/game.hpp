@@ -25,6 +25,10 @@ public:
   [[nodiscard]] Shares replicator() const { return rk4_; }
   [[nodiscard]] const std::vector<TimeSeries>& timeseries() const { return series_; }
 
+  /// The game's state, for checkpoints (engine/state_archive.hpp); `steps_done` values of
+  /// each series are kept.
+  template <class Archive> void fields(Archive& a, std::int64_t steps_done);
+
 private:
   void record();
 
@@ -36,5 +40,14 @@ private:
   Shares rk4_{};
   std::vector<TimeSeries> series_;
 };
+
+template <class Archive> void TripartiteGame::fields(Archive& a, std::int64_t steps_done) {
+  a("game.strategy", strategy_);
+  a("game.next", next_);
+  a("game.shares", shares_);
+  a("game.replicator", rk4_);
+  for (TimeSeries& series : series_)
+    a.series(series.name.c_str(), series.values, static_cast<std::uint64_t>(steps_done) + 1);
+}
 
 } // namespace minesim

@@ -24,6 +24,19 @@ public:
   [[nodiscard]] const std::vector<std::int64_t>& panel_household_ids() const { return panel_ids_; }
   [[nodiscard]] const std::vector<PanelField>& panel_fields() const { return panel_fields_; }
 
+  /// The series and panel snapshots so far, for checkpoints (engine/state_archive.hpp):
+  /// `steps_done` steps after the initial state.
+  template <class Archive> void fields(Archive& a, std::int64_t steps_done) {
+    const auto values = static_cast<std::uint64_t>(steps_done) + 1;
+    for (TimeSeries& series : series_)
+      a.series(series.name.c_str(), series.values, values);
+    const std::uint64_t snapshots =
+        panel_ids_.empty() ? 0 : static_cast<std::uint64_t>(steps_done / snapshot_interval_) + 1;
+    a.series("panel.steps", panel_steps_, snapshots);
+    for (PanelField& field : panel_fields_)
+      a.series(field.name.c_str(), field.values, snapshots * panel_ids_.size());
+  }
+
 private:
   ModuleList modules_;
   std::vector<std::size_t> first_;     ///< per module: its first value; one more at the end

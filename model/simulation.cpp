@@ -1,5 +1,6 @@
 #include "model/simulation.hpp"
 
+#include "model/state_fields.hpp"
 #include "model/tables.hpp"
 
 #include <omp.h>
@@ -82,6 +83,7 @@ RunRecord Simulation::record(std::string scenario_toml, std::string resolved_tom
   }
   r.timeseries = metrics_.timeseries();
   r.panel_steps = metrics_.panel_steps();
+  r.panel_interval = w.params.simulation.snapshot_interval;
   r.panel_household_ids = metrics_.panel_household_ids();
   r.panel_fields = metrics_.panel_fields();
   r.network = &w.network;
@@ -158,6 +160,97 @@ RunRecord Simulation::record(std::string scenario_toml, std::string resolved_tom
              g.stability_pressure),
   };
   return r;
+}
+
+RunRecord Simulation::output_so_far() const {
+  RunRecord r;
+  r.seed = static_cast<std::uint64_t>(world_.params.simulation.seed);
+  r.steps = world_.params.simulation.steps;
+  if (game_) {
+    r.timeseries = game_->timeseries();
+    return r;
+  }
+  r.timeseries = metrics_.timeseries();
+  r.panel_steps = metrics_.panel_steps();
+  r.panel_interval = world_.params.simulation.snapshot_interval;
+  r.panel_household_ids = metrics_.panel_household_ids();
+  r.panel_fields = metrics_.panel_fields();
+  for (const auto& module : modules_)
+    module->record(world_, r);
+  r.tables.clear(); // static tables are written at the end
+  return r;
+}
+
+namespace {
+
+template <class T> void drop_front(std::vector<T>& rows, std::uint64_t n) {
+  if (n > rows.size()) throw std::logic_error("forget_written: more rows than recorded");
+  rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+} // namespace
+
+void Simulation::forget_written(const std::vector<std::string>& tables,
+                                const std::vector<std::uint64_t>& rows) {
+  // The world keeps two event lists; their tables are named in the modules' record().
+  for (std::size_t k = 0; k < tables.size(); ++k) {
+    if (tables[k] == "negotiations") {
+      drop_front(world_.negotiation_events, rows[k]);
+    } else if (tables[k] == "inspections") {
+      drop_front(world_.inspection_events, rows[k]);
+    } else {
+      throw std::logic_error("forget_written: no event list for the table " + tables[k]);
+    }
+  }
+  world_.surveys.clear();
+}
+
+std::size_t Simulation::pending_event_rows() const {
+  return world_.negotiation_events.size() + world_.inspection_events.size();
+}
+
+void Simulation::save_state(StateWriter& out) const {
+  // The writer only reads; the field lists take mutable stores so that one list serves both.
+  auto& self = const_cast<Simulation&>(*this);
+  if (!world_.surveys.empty()) {
+    throw std::logic_error("save_state: surveys not yet written to the run file");
+  }
+  if (game_) {
+    self.game_->fields(out, steps_done_);
+    return;
+  }
+  state::world_fields(out, self.world_);
+  self.metrics_.fields(out, steps_done_);
+}
+
+void Simulation::restore_state(StateReader& in, std::int64_t step) {
+  if (steps_done_ != 0) throw std::logic_error("restore_state: the simulation has run");
+  if (step < 0 || step > world_.params.simulation.steps) {
+    throw StateMismatch("the checkpoint is of step " + std::to_string(step) + ", the run has " +
+                        std::to_string(world_.params.simulation.steps));
+  }
+  if (game_) {
+    game_->fields(in, step);
+  } else {
+    // The parameters as the calendar left them: its `set` events up to `step`, in the order
+    // the calendar applies them (by step, then in file order).
+    const auto& table = parameter_table();
+    for (std::int64_t s = 1; s <= step; ++s) {
+      for (const ScheduledEvent& e : world_.params.calendar) {
+        if (e.step != s || e.action != ScheduledEvent::Action::set) continue;
+        if (e.parameter < table.size())
+          table[e.parameter].set(world_.params, e.value);
+        else
+          world_.params.extension[e.key] = e.value;
+      }
+    }
+    state::world_fields(in, world_);
+    metrics_.fields(in, step);
+  }
+  if (in.left() != 0) {
+    throw StateMismatch(std::to_string(in.left()) + " bytes of the checkpoint are left over");
+  }
+  steps_done_ = step;
 }
 
 } // namespace minesim

@@ -1,6 +1,7 @@
 #pragma once
 // One run: the world, its schedule and its metrics, and the record written to HDF5.
 #include "engine/record.hpp"
+#include "engine/state_archive.hpp"
 #include "model/game.hpp"
 #include "model/metrics.hpp"
 #include "model/module.hpp"
@@ -36,6 +37,25 @@ public:
 
   /// The run file's content. `scenario_toml` and `resolved_toml` are stored as given.
   [[nodiscard]] RunRecord record(std::string scenario_toml, std::string resolved_toml) const;
+
+  /// What the run file written during the run needs next (RunFileStream::append): the time
+  /// series and panel so far, and the event rows and surveys not yet handed over.
+  [[nodiscard]] RunRecord output_so_far() const;
+
+  /// Forget the first `rows[k]` rows of event table k of output_so_far() and every survey
+  /// in it: they are in the run file.
+  void forget_written(const std::vector<std::string>& tables,
+                      const std::vector<std::uint64_t>& rows);
+
+  /// Event rows waiting to be written.
+  [[nodiscard]] std::size_t pending_event_rows() const;
+
+  /// The state after steps_done() steps (model/checkpoint.hpp).
+  void save_state(StateWriter& out) const;
+  /// Restore a state saved after `step` steps into this simulation, just built from the same
+  /// parameters: the calendar's `set` events up to `step` are applied again, and the rest is
+  /// read. Throws StateMismatch when the state does not fit this world.
+  void restore_state(StateReader& in, std::int64_t step);
 
   [[nodiscard]] const World& world() const { return world_; }
   [[nodiscard]] const Metrics& metrics() const { return metrics_; }

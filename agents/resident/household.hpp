@@ -56,6 +56,13 @@ public:
   }
   [[nodiscard]] std::size_t size() const { return names_.size(); }
 
+  /// Every column, for checkpoints (engine/state_archive.hpp).
+  template <class Archive> void fields(Archive& a) {
+    a("households.extra.names", names_);
+    for (std::vector<double>& column : values_)
+      a("households.extra", column);
+  }
+
 private:
   std::vector<std::string> names_;
   std::deque<std::vector<double>> values_; ///< a deque: adding keeps references valid

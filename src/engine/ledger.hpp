@@ -64,6 +64,16 @@ public:
     return sum;
   }
 
+  /// Every field, for checkpoints (engine/state_archive.hpp): names and sizes are fixed once
+  /// the world is built, so restoring checks them and reads the amounts.
+  template <class Archive> void fields(Archive& a) {
+    a("ledger.kind_names", kind_names_);
+    a("ledger.step_flow", step_flow_);
+    a("ledger.total_flow", total_flow_);
+    a("ledger.names", names_);
+    a("ledger.balance", balance_);
+  }
+
 private:
   std::vector<std::string> kind_names_;
   std::vector<Yuan> step_flow_;

@@ -88,6 +88,16 @@ struct EventTable {
   std::vector<Column> columns; ///< all of equal length
 };
 
+/// How far a run file being written during the run has got: the steps whose time series and
+/// panel rows are in it, the rows of each event table (named as in RunRecord::events) and the
+/// surveys. A checkpoint keeps it, so that a resumed run cuts the file back to it.
+struct OutputPosition {
+  std::int64_t steps_written = -1; ///< last step written; -1 before the initial state
+  std::vector<std::string> event_tables;
+  std::vector<std::uint64_t> event_rows; ///< per table
+  std::uint64_t surveys = 0;
+};
+
 /// Everything a run file holds. Root attributes not listed (schema_version, minesim_version,
 /// git_commit, compiler, build_type, created_utc, host, status) are filled in by the writer.
 struct RunRecord {
@@ -100,6 +110,10 @@ struct RunRecord {
   std::string resolved_toml;                   ///< every parameter, resolved
   std::vector<TimeSeries> timeseries;
   std::vector<std::int64_t> panel_steps;
+  /// Months between panel snapshots (snapshots at steps 0, k, 2k, ... up to `steps`), so
+  /// that a file written during the run has its panel's shape from the start; 0 to take
+  /// `panel_steps` as they are.
+  std::int64_t panel_interval = 0;
   std::vector<std::int64_t> panel_household_ids;
   std::vector<PanelField> panel_fields;
   std::map<std::string, std::vector<Column>> tables; ///< group name -> columns
