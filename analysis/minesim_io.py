@@ -105,16 +105,31 @@ def load_run(path, allow_incomplete=False):
     ``timings``
         dict phase -> seconds from the /timings group (empty if absent);
     ``scenario``
-        dict with ``toml`` and ``resolved_toml`` strings (missing keys omitted).
+        dict with ``toml`` and ``resolved_toml`` strings (missing keys omitted);
+    ``partial``
+        None for a complete run; for the ``.partial`` file of a run that did not finish
+        (``status = "partial"``), the last step whose output is all in the file. The time
+        series and panel then stop at that step.
 
     Raises FileNotFoundError for a missing file, OSError naming the file for one that is
     not readable HDF5 (a truncated file), and ValueError for a file without
     ``status = "complete"`` (an interrupted run, or one still being written) unless
-    ``allow_incomplete`` is true.
+    ``allow_incomplete`` is true. A partial file loaded with ``allow_incomplete`` gives a
+    warning saying how far it goes.
     """
     with _open_run(path) as f:
         attrs = {name: python_value(value) for name, value in f.attrs.items()}
-        if not allow_incomplete and attrs.get("status") != "complete":
+        partial = None
+        if attrs.get("status") == "partial":
+            partial = int(attrs.get("last_complete_step", -1))
+            how_far = (f"a partial run file: the run stopped after step {partial} of "
+                       f"{attrs.get('steps')}")
+            if not allow_incomplete:
+                raise ValueError(f"{path}: {how_far}; resume it (minesim run ... --resume), "
+                                 f"or pass allow_incomplete=True to read what it holds")
+            warnings.warn(f"{path}: {how_far}; its time series and panel stop there",
+                          stacklevel=2)
+        elif not allow_incomplete and attrs.get("status") != "complete":
             raise ValueError(f"{path}: not a complete minesim run file (no status = "
                              f"\"complete\"): the run was interrupted or is still being "
                              f"written; run it again, or pass allow_incomplete=True")
@@ -131,6 +146,9 @@ def load_run(path, allow_incomplete=False):
             length = max(len(v) for v in columns.values())
         else:
             length = int(attrs.get("steps", -1)) + 1
+        if partial is not None:
+            length = min(length, partial + 1)
+            columns = {name: values[:length] for name, values in columns.items()}
         index = pd.RangeIndex(max(length, 0), name="step")
         timeseries = pd.DataFrame(columns, index=index)
 
@@ -138,9 +156,11 @@ def load_run(path, allow_incomplete=False):
         if "panel/households" in f:
             steps = np.asarray(f["panel/steps"][()], dtype=np.int64)
             ids = np.asarray(f["panel/household_ids"][()], dtype=np.int64)
+            rows = len(steps) if partial is None else int(np.sum(steps <= partial))
+            steps = steps[:rows]
             for name, dset in f["panel/households"].items():
                 frame = pd.DataFrame(
-                    dset[()],
+                    dset[:rows],
                     index=pd.Index(steps, name="step"),
                     columns=pd.Index(ids, name="household"),
                 )
@@ -166,6 +186,7 @@ def load_run(path, allow_incomplete=False):
         "panel_descriptions": panel_descriptions,
         "timings": timings,
         "scenario": scenario,
+        "partial": partial,
     }
 
 

@@ -172,7 +172,7 @@ runtime_failure)
 import h5py, sys
 r = h5py.File(sys.argv[1])['runs']
 m = dict(zip(r['run_id'].asstr()[()], r['message'].asstr()[()]))
-assert 'Is a directory' in m['degroot_r001'], m
+assert 'Directory not empty' in m['degroot_r001'], m
 assert 'degroot_r001' not in h5py.File(sys.argv[1])['links']" "$tmp/out/index.h5"
   # Remove the obstacle and rerun: only the failed run is redone.
   rm -rf "$tmp/out/runs/degroot_r001.h5.partial"
