@@ -10,6 +10,7 @@
 // guard); docs/hardening.md describes the guards against bad input and failures.
 #include "app/command_line.hpp"
 #include "app/model_binding.hpp"
+#include "app/run_driver.hpp"
 #include "app/study.hpp"
 #include "batch/batch_file.hpp"
 #include "batch/compare.hpp"
@@ -24,6 +25,7 @@
 #include "io/run_file.hpp"
 #include "io/run_reader.hpp"
 #include "minesim/build_info.hpp"
+#include "model/checkpoint.hpp"
 #include "model/parameters.hpp"
 #include "model/simulation.hpp"
 #include "scenario/loader.hpp"
@@ -59,11 +61,17 @@ using cli::seconds_text;
 namespace fs = std::filesystem;
 
 std::atomic<bool> stop_requested{false};
+/// What the first signal asks of a run (cli::StopKind): SIGTERM, what Slurm sends before it
+/// kills a job, a checkpoint; SIGINT (Ctrl-C) that nothing is left.
+std::atomic<int>& stop_kind = cli::signal_stop_kind();
 
 /// The first SIGINT or SIGTERM asks the run (or batch) to stop at the end of its step and
 /// exit 130 with nothing that looks complete left behind; a second one, for a user who will
 /// not wait, terminates at once (a half-written file is only ever a ".partial").
 extern "C" void request_stop(int signal) {
+  int none = cli::stop_none;
+  stop_kind.compare_exchange_strong(none,
+                                    signal == SIGTERM ? cli::stop_checkpoint : cli::stop_discard);
   stop_requested.store(true);
   std::signal(signal, SIG_DFL);
 }
@@ -168,6 +176,8 @@ void check_output_path(const std::string& out, bool force) {
 struct RunOptions {
   std::string out;
   std::optional<int> threads;
+  std::int64_t checkpoint_every = 0;
+  bool resume = false;
   bool force = false;
   bool quiet = false;
   bool allow_large = false;
@@ -182,7 +192,8 @@ std::string id_list(const std::vector<std::string>& ids) {
   return out;
 }
 
-/// Runs `scenario` and writes its run file to `o.out` (checked beforehand by the caller).
+/// Runs `scenario` and writes its run file to `o.out` (checked beforehand by the caller),
+/// from the start or, with `o.resume`, from its checkpoint.
 int simulate(const LoadedScenario& scenario, const RunOptions& o, const RunProvenance& provenance) {
   const Parameters params = parameters_from(scenario);
   if (!o.allow_large) {
@@ -194,37 +205,81 @@ int simulate(const LoadedScenario& scenario, const RunOptions& o, const RunProve
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
 
-  Simulation sim(params);
   batch::StepProgress progress(params.simulation.steps, !o.quiet && ::isatty(STDERR_FILENO) != 0);
-  RunControl control;
-  control.stop = &stop_requested;
   FiniteCheck finite;
-  control.after_step = [&](std::int64_t done) {
+  cli::DriveOptions drive;
+  drive.out = o.out;
+  drive.checkpoint_every = o.checkpoint_every;
+  drive.resume = o.resume;
+  drive.stop = &stop_kind;
+  drive.after_step = [&](const Simulation& sim, std::int64_t done) {
     if (check_finite_each_step) finite.scan(sim.metrics().timeseries());
     progress.update(done);
   };
-  const bool complete = sim.run(control);
-  progress.finish();
-  if (!complete) {
-    std::cerr << "minesim: interrupted at step " << sim.steps_done() << " of "
-              << params.simulation.steps << "; no output written\n";
-    return exit_interrupted;
-  }
-  const RunRecord record = sim.record(scenario.text, resolved_toml(scenario, parameter_specs()));
-  if (check_finite_each_step) FiniteCheck().scan(record.timeseries);
+  drive.scenario_text = scenario.text;
+  drive.resolved_toml = resolved_toml(scenario, parameter_specs());
+  drive.provenance = provenance;
+  cli::DriveResult result;
   try {
-    write_run_file(o.out, record, provenance);
+    result = cli::drive_run(params, drive);
+  } catch (const InputError&) {
+    throw;
   } catch (const std::runtime_error& e) {
     // A full disk or a vanished folder: the environment's failure, not an internal error.
-    std::cerr << "minesim: " << e.what() << "; no output written\n";
+    progress.finish();
+    const bool left = fs::exists(partial_path(o.out));
+    std::cerr << "minesim: " << e.what()
+              << (left ? "; " + partial_path(o.out) + " holds what was written" : std::string())
+              << "\n";
     return exit_internal;
   }
+  progress.finish();
+  const std::int64_t steps = params.simulation.steps;
+  if (result.status == cli::DriveResult::Status::discarded) {
+    std::cerr << "minesim: interrupted at step " << result.steps_done << " of " << steps
+              << "; no output written\n";
+    return exit_interrupted;
+  }
+  if (result.status == cli::DriveResult::Status::checkpointed) {
+    std::cerr << "minesim: stopped at step " << result.steps_done << " of " << steps
+              << "; checkpoint " << checkpoint_path(o.out) << " written ("
+              << human_bytes(static_cast<double>(result.checkpoint_bytes))
+              << "): run the same command with --resume to continue\n";
+    return exit_interrupted;
+  }
   if (!o.quiet) {
-    std::cerr << "minesim: wrote " << o.out << " (" << params.simulation.steps << " steps, "
+    std::cerr << "minesim: wrote " << o.out << " (" << steps << " steps, "
               << plural(params.households.count, "household") << ", "
-              << plural(omp_get_max_threads(), "thread") << ")\n";
+              << plural(omp_get_max_threads(), "thread");
+    if (result.resumed_from >= 0) std::cerr << ", resumed from step " << result.resumed_from;
+    std::cerr << ")\n";
   }
   return exit_ok;
+}
+
+/// Before a run with --resume: the run file must not be complete, and its partial file and
+/// checkpoint must be there. Before a run without it: a checkpoint of an unfinished run is
+/// not thrown away silently.
+void check_resume(const RunOptions& o) {
+  const std::string checkpoint = checkpoint_path(o.out);
+  if (!o.resume) {
+    if (fs::exists(checkpoint) && !o.force) {
+      throw InputError(o.out + ": an unfinished run left " + checkpoint +
+                       "; pass --resume to continue it, or --force to start again");
+    }
+    return;
+  }
+  if (fs::exists(o.out) && !fs::exists(checkpoint)) {
+    throw InputError(o.out + ": the run is complete; there is nothing to resume");
+  }
+  if (!fs::exists(checkpoint)) {
+    throw InputError(o.out + ": no checkpoint " + checkpoint +
+                     " to resume from; run without --resume to start from step 0");
+  }
+  if (!fs::exists(partial_path(o.out))) {
+    throw InputError(o.out + ": the checkpoint's partial run file " + partial_path(o.out) +
+                     " is missing; remove " + checkpoint + " and run without --resume");
+  }
 }
 
 int run_command(const ScenarioOptions& so, const RunOptions& o) {
@@ -232,7 +287,12 @@ int run_command(const ScenarioOptions& so, const RunOptions& o) {
     throw InputError(so.scenario + ": a batch file, not a scenario; run it with `minesim batch " +
                      so.scenario + " -o DIR`");
   }
-  check_output_path(o.out, o.force);
+  if (o.resume && fs::exists(o.out) && fs::exists(checkpoint_path(o.out))) {
+    // Complete but with a checkpoint left: cannot happen unless files were moved.
+    throw InputError(o.out + ": exists beside a checkpoint; remove one of them");
+  }
+  if (!o.resume) check_output_path(o.out, o.force);
+  check_resume(o);
   const LoadedScenario scenario = load(so);
   RunProvenance provenance;
   provenance.command_line = shell_command_line(process_arguments());
@@ -347,7 +407,8 @@ struct BatchOptions {
   bool quiet = false;
   bool allow_large = false;
   batch::BatchLimits limits;
-  batch::CommandLineChanges changes; ///< --replicates and --set, for every arm
+  batch::CommandLineChanges changes;            ///< --replicates and --set, for every arm
+  std::optional<std::int64_t> checkpoint_every; ///< months; by default from the estimate
 };
 
 int batch_command(const BatchOptions& o) {
@@ -395,7 +456,7 @@ int batch_command(const BatchOptions& o) {
   const std::string scenario = plan->scenario;
   const batch::BatchOutcome outcome =
       batch::run_batch(*plan, options, [&](const batch::RunRequest& request) {
-        return cli::execute_run(request, scenario, hdf5);
+        return cli::execute_run(request, scenario, hdf5, o.checkpoint_every);
       });
   if (!outcome.reports) return outcome.exit_code;
 
@@ -619,6 +680,12 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "run a scenario and write an HDF5 run file");
   add_scenario_options(run, false);
   add_run_options(run, ro, "no progress bar or summary");
+  run->add_option("--checkpoint-every", ro.checkpoint_every,
+                  "write a checkpoint every N months of the run (OUTPUT.checkpoint), from which "
+                  "--resume continues; SIGTERM writes one too")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  run->add_flag("--resume", ro.resume,
+                "continue an interrupted run from its checkpoint (the same scenario and options)");
 
   std::string rerun_file;
   RunOptions rerun_options;
@@ -656,6 +723,12 @@ int main(int argc, char** argv) {
   batch_cmd->add_option("-o,--output", bo.dir, "batch folder")->required();
   batch_cmd->add_option("--workers", bo.workers, "runs at once in this process (default: cores)")
       ->check(CLI::Range(1, 4096));
+  batch_cmd
+      ->add_option("--checkpoint-every", bo.checkpoint_every,
+                   "checkpoint each run every N months, so that a resumed batch continues a "
+                   "half-done run (default: about every 10 minutes of a run's estimated time; "
+                   "0: never)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
   batch_cmd
       ->add_option("--threads", bo.threads, "OpenMP threads per run (default: cores / workers)")
       ->check(CLI::Range(1, 4096));
@@ -797,5 +870,10 @@ int main(int argc, char** argv) {
     std::cerr << command << ": " << e.what() << " (see " << command << " --help)\n";
     return exit_bad_input;
   }
-  return finish_stdout(dispatch());
+  const int code = finish_stdout(dispatch());
+  if (run_file_left_open()) { // see run_file_left_open: HDF5's clean-up at exit would crash
+    std::cerr.flush();
+    std::_Exit(code);
+  }
+  return code;
 }

@@ -2,8 +2,10 @@
 // batch, and the memory guard.
 #include "app/model_binding.hpp"
 
+#include "app/run_driver.hpp"
 #include "engine/finite_check.hpp"
 #include "io/run_file.hpp"
+#include "model/checkpoint.hpp"
 #include "model/simulation.hpp"
 
 #include <omp.h>
@@ -12,6 +14,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 
@@ -28,6 +31,14 @@ constexpr double core_seconds_per_household = 4.0e-6;
 constexpr double core_seconds_per_run = 0.03;
 
 constexpr double unlimited = std::numeric_limits<double>::infinity();
+
+/// Core seconds a run of `params` takes, roughly.
+double estimated_core_seconds(const Parameters& params) {
+  const auto households = static_cast<double>(params.households.count);
+  return core_seconds_per_household_step * households *
+             static_cast<double>(params.simulation.steps + params.simulation.spinup_steps) +
+         core_seconds_per_household * households + core_seconds_per_run;
+}
 
 /// "MemAvailable:   1234 kB" from /proc/meminfo, in bytes.
 double meminfo_available() {
@@ -148,13 +159,9 @@ batch::ArmCheck check_arm(const std::string& scenario, std::span<const std::stri
   }
   check.resolved_text = resolved_toml(loaded, parameter_specs());
   const ResourceEstimate estimate = estimate_resources(params);
-  const auto households = static_cast<double>(params.households.count);
   check.needs.memory_bytes = estimate.memory_bytes;
   check.needs.output_bytes = estimate.output_bytes;
-  check.needs.core_seconds =
-      core_seconds_per_household_step * households *
-          static_cast<double>(params.simulation.steps + params.simulation.spinup_steps) +
-      core_seconds_per_household * households + core_seconds_per_run;
+  check.needs.core_seconds = estimated_core_seconds(params);
   return check;
 }
 
@@ -171,33 +178,57 @@ batch::BatchPlan plan_batch(const batch::BatchFile& file) {
 }
 
 batch::RunOutcome execute_run(const batch::RunRequest& request, const std::string& scenario,
-                              std::mutex& hdf5) {
+                              std::mutex& hdf5, std::optional<std::int64_t> checkpoint_every) {
+  const std::string checkpoint = checkpoint_path(request.output_path);
   try {
     const LoadedScenario loaded =
         load_scenario(scenario, parameter_specs(), event_specs(), request.overrides);
     const Parameters params = parameters_from(loaded);
     omp_set_num_threads(request.threads); // this thread's OpenMP team only
-    Simulation sim(params);
-    RunControl control;
-    control.stop = request.stop;
+    DriveOptions drive;
+    drive.out = request.output_path;
+    drive.checkpoint_every = checkpoint_every.value_or(automatic_checkpoint_months(
+        estimated_core_seconds(params) / std::max(1, request.threads), params.simulation.steps));
+    drive.hdf5 = &hdf5;
+    drive.stop = request.stop != nullptr ? &signal_stop_kind() : nullptr;
+    drive.stop_all = request.stop;
     FiniteCheck finite;
     if (check_finite_each_step) {
-      control.after_step = [&](std::int64_t) { finite.scan(sim.metrics().timeseries()); };
+      drive.after_step = [&](const Simulation& sim, std::int64_t) {
+        finite.scan(sim.metrics().timeseries());
+      };
     }
-    if (!sim.run(control)) return {batch::RunStatus::interrupted, ""};
-    const RunRecord record = sim.record(loaded.text, resolved_toml(loaded, parameter_specs()));
-    if (check_finite_each_step) FiniteCheck().scan(record.timeseries);
-    RunProvenance provenance;
-    provenance.command_line = shell_command_line(process_arguments());
-    provenance.scenario_path = scenario;
-    provenance.overrides = request.overrides;
-    provenance.batch = request.batch;
-    provenance.arm = request.arm;
-    provenance.replicate = request.run.replicate;
-    const std::lock_guard lock(hdf5);
-    write_run_file(request.output_path, record, provenance);
+    drive.scenario_text = loaded.text;
+    drive.resolved_toml = resolved_toml(loaded, parameter_specs());
+    drive.provenance.command_line = shell_command_line(process_arguments());
+    drive.provenance.scenario_path = scenario;
+    drive.provenance.overrides = request.overrides;
+    drive.provenance.batch = request.batch;
+    drive.provenance.arm = request.arm;
+    drive.provenance.replicate = request.run.replicate;
+
+    std::error_code ec;
+    drive.resume = std::filesystem::exists(checkpoint, ec) &&
+                   std::filesystem::exists(partial_path(request.output_path), ec);
+    DriveResult result;
+    try {
+      result = drive_run(params, drive);
+    } catch (const InputError&) {
+      if (!drive.resume) throw;
+      // A checkpoint of another build, or a partial file that cannot be continued: the run
+      // starts again from step 0.
+      drive.resume = false;
+      result = drive_run(params, drive);
+    }
+    if (result.status != DriveResult::Status::complete) return {batch::RunStatus::interrupted, ""};
     return {batch::RunStatus::complete, ""};
   } catch (const std::exception& e) {
+    // A failed run leaves nothing: it runs again from the start when the batch is resumed.
+    {
+      const std::lock_guard lock(hdf5);
+      std::remove(partial_path(request.output_path).c_str());
+    }
+    std::remove(checkpoint.c_str());
     return {batch::RunStatus::failed, e.what()};
   }
 }

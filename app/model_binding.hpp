@@ -8,7 +8,9 @@
 #include "model/parameters.hpp"
 #include "scenario/loader.hpp"
 
+#include <cstdint>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -26,10 +28,14 @@ void check_value(const std::string& assignment);
 /// Validate every arm of a batch file and lay out the runs.
 [[nodiscard]] batch::BatchPlan plan_batch(const batch::BatchFile& file);
 
-/// One run of a batch, in this process: what `minesim run SCENARIO --set ... -o OUT` does.
+/// One run of a batch, in this process: what `minesim run SCENARIO --set ... -o OUT` does,
+/// continuing from the run's checkpoint when an interrupted attempt left one that fits.
 /// `hdf5` serialises the file writing, since the serial HDF5 library is not thread-safe.
+/// `checkpoint_every`: months between checkpoints; by default (nullopt) about every ten
+/// minutes of the run's estimated time, and none for a shorter run.
 [[nodiscard]] batch::RunOutcome execute_run(const batch::RunRequest& request,
-                                            const std::string& scenario, std::mutex& hdf5);
+                                            const std::string& scenario, std::mutex& hdf5,
+                                            std::optional<std::int64_t> checkpoint_every = {});
 
 /// Memory this process can use: the least of the kernel's MemAvailable, the cgroup's limit
 /// less its usage (Slurm confines jobs with cgroups) and `ulimit -v`.

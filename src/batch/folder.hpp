@@ -26,9 +26,13 @@ public:
   [[nodiscard]] static std::string run_link_target(const std::string& id) {
     return "runs/" + id + ".h5";
   }
-  /// The temporary name write_run_file uses.
+  /// The name a run file has until its run is complete.
   [[nodiscard]] std::string run_partial(const std::string& id) const {
     return run_file(id) + ".partial";
+  }
+  /// The checkpoint of run `id` (model/checkpoint.hpp), while it is not complete.
+  [[nodiscard]] std::string run_checkpoint(const std::string& id) const {
+    return run_file(id) + ".checkpoint";
   }
   /// The failure record of run `id`.
   [[nodiscard]] std::string run_error(const std::string& id) const {

@@ -90,6 +90,7 @@ std::vector<std::size_t> runs_to_do(const BatchPlan& plan, const BatchFolder& fo
     ++selected;
     if (run_file_state(folder.run_file(run.id)) == RunFileState::complete) {
       remove_quietly(folder.run_partial(run.id));
+      remove_quietly(folder.run_checkpoint(run.id));
       remove_quietly(folder.run_error(run.id));
       continue;
     }
@@ -108,9 +109,10 @@ std::string one_line(std::string text) {
 /// record a failure where every process (and batch-merge) can see it.
 RunOutcome execute(const BatchPlan& plan, const BatchFolder& folder, const PlannedRun& run,
                    int threads, const std::atomic<bool>* stop, const RunFunction& function) {
-  remove_quietly(folder.run_partial(run.id));
-  remove_quietly(folder.run_error(run.id));
   std::error_code ec;
+  // A run stopped with a checkpoint continues from it, with its partial file.
+  if (!fs::exists(folder.run_checkpoint(run.id), ec)) remove_quietly(folder.run_partial(run.id));
+  remove_quietly(folder.run_error(run.id));
   if (fs::is_regular_file(folder.run_file(run.id), ec)) remove_quietly(folder.run_file(run.id));
 
   RunOutcome outcome;

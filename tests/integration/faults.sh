@@ -47,27 +47,48 @@ wait_for_pid() {
 
 case "$case_name" in
 sigterm_run)
-  # SIGTERM (what Slurm sends at the time limit) as SIGINT: exit 130, a message, no file.
+  # SIGTERM (what Slurm sends at the time limit): the run stops at the end of its step,
+  # writes a checkpoint beside its .partial file and exits 130 with one line saying how to
+  # continue; no complete run file. A plain rerun is refused until --resume or --force.
   start_long_run "$tmp/term.h5"
   kill -TERM "$pid"
   wait_for_pid
+  cat "$tmp/err"
   [ "$rc" -eq 130 ] || fail "exit $rc after SIGTERM, expected 130"
-  grep -q "interrupted at step" "$tmp/err" || fail "no interruption message: $(cat "$tmp/err")"
+  grep -q "stopped at step .* checkpoint .* written" "$tmp/err" || fail "no checkpoint message"
   one_line "$tmp/err"
-  nothing_left "$tmp/term.h5"
+  [ ! -e "$tmp/term.h5" ] || fail "a complete run file after SIGTERM"
+  [ -s "$tmp/term.h5.checkpoint" ] && [ -s "$tmp/term.h5.partial" ] ||
+    fail "no checkpoint and .partial file after SIGTERM"
+  rc=0
+  "$exe" run scenarios/baseline.toml -o "$tmp/term.h5" --quiet --set simulation.steps=12000 \
+    2>"$tmp/err" || rc=$?
+  [ "$rc" -eq 2 ] || fail "exit $rc for a fresh run over a checkpoint, expected 2"
+  one_line "$tmp/err"
+  grep -q -- "--resume" "$tmp/err" || fail "the refusal does not name --resume"
   ;;
 second_signal)
-  # A second signal ends the process at once (default action), still leaving no file.
+  # A second signal ends the process at once (default action). What it leaves is at most a
+  # .partial file, which says it is partial; never a file that looks complete.
   start_long_run "$tmp/twice.h5"
   kill -INT "$pid"
   kill -INT "$pid" 2>/dev/null || true
   wait_for_pid
   [ "$rc" -eq 130 ] || fail "exit $rc after two SIGINTs, expected 130"
-  nothing_left "$tmp/twice.h5"
+  [ ! -e "$tmp/twice.h5" ] || fail "a complete run file after two SIGINTs"
+  if [ -e "$tmp/twice.h5.partial" ]; then
+    "$py" - "$tmp/twice.h5.partial" <<'EOF' || fail "the .partial file passes for complete"
+import sys
+sys.path.insert(0, "analysis")
+import minesim_io
+assert not minesim_io.is_complete(sys.argv[1])
+EOF
+  fi
   ;;
 sigterm_batch_resume)
-  # SIGTERM mid-batch: exit 130 with a message on how to resume, no index, no partial
-  # file; the same command then finishes the batch with the results of an uninterrupted one.
+  # SIGTERM mid-batch: exit 130 with a message on how to resume and no index; each run in
+  # progress keeps its .partial file and a checkpoint. The same command then finishes the
+  # batch, continuing those runs, with the results of an uninterrupted one.
   slow=$(longer_variant)
   "$exe" batch "$slow" -o "$tmp/term" --workers 1 --threads 1 2>"$tmp/err" &
   pid=$!
@@ -82,10 +103,14 @@ sigterm_batch_resume)
   grep -q "interrupted" "$tmp/err" || fail "no interruption message"
   grep -q "resume" "$tmp/err" || fail "the message does not say how to resume"
   [ ! -e "$tmp/term/index.h5" ] || fail "an interrupted batch wrote an index"
-  ! ls "$tmp/term/runs" | grep -q partial || fail "an interrupted run left a partial file"
+  for partial in "$tmp"/term/runs/*.partial; do
+    [ -e "$partial" ] || continue
+    [ -s "${partial%.partial}.checkpoint" ] || fail "$partial has no checkpoint beside it"
+  done
   done_before=$(ls "$tmp/term/runs" | grep -c '\.h5$' || true)
   [ "$done_before" -lt 16 ] || fail "the batch finished before SIGTERM"
   "$exe" batch "$slow" -o "$tmp/term" --quiet
+  ! ls "$tmp/term/runs" | grep -q 'partial\|checkpoint' || fail "files left after the resume"
   "$exe" batch "$slow" -o "$tmp/ref" --quiet
   same_index "$tmp/ref" "$tmp/term"
   same_run_files "$tmp/ref" "$tmp/term"
@@ -149,42 +174,56 @@ unwritable_output)
   one_line "$tmp/err"
   ;;
 full_disk)
-  # A real full disk: a 64 KiB tmpfs (needs root and mount; skipped otherwise). The run
-  # fails with one line naming the reason, and leaves nothing; a batch records its runs
-  # as failed and exits 3.
-  mkdir "$tmp/small"
-  mount -t tmpfs -o size=64k minesim-test "$tmp/small" 2>/dev/null || {
+  # A real full disk: small tmpfs mounts (need root and mount; skipped otherwise). The run
+  # writes its .partial file as it goes, checks free space before each flush and, when the
+  # disk fills, stops with one line naming the reason and exit 1; the .partial file keeps
+  # the years written before and reads as partial. A batch records its runs as failed, leaves
+  # no run files and exits 3.
+  mkdir "$tmp/small" "$tmp/tiny"
+  mount -t tmpfs -o size=640k minesim-test "$tmp/small" 2>/dev/null || {
     echo "skipped: cannot mount a tmpfs here (not root, or no mount permission)"
     exit 77
   }
   mounted="$tmp/small"
   rc=0
-  "$exe" run scenarios/baseline.toml -o "$tmp/small/out.h5" --quiet \
-    --set simulation.steps=24 2>"$tmp/err" || rc=$?
+  "$exe" run scenarios/baseline.toml -o "$tmp/small/out.h5" --quiet 2>"$tmp/err" || rc=$?
   cat "$tmp/err"
   [ "$rc" -eq 1 ] || fail "exit $rc on a full disk, expected 1"
   one_line "$tmp/err"
   grep -q "No space left on device" "$tmp/err" || fail "the message does not give the reason"
-  nothing_left "$tmp/small/out.h5"
+  [ ! -e "$tmp/small/out.h5" ] || fail "a complete run file on a full disk"
+  "$py" - "$tmp/small/out.h5.partial" <<'EOF' || fail "the .partial file is not readable"
+import sys, warnings
+sys.path.insert(0, "analysis")
+import minesim_io
+warnings.simplefilter("ignore")
+run = minesim_io.load_run(sys.argv[1], allow_incomplete=True)
+last = run["partial"]
+assert 0 <= last < 240, last
+assert len(run["timeseries"]) == last + 1, (len(run["timeseries"]), last)
+print("the .partial file reads to step", last)
+EOF
+  umount "$tmp/small"
+  mount -t tmpfs -o size=64k minesim-test "$tmp/tiny"
+  mounted="$tmp/tiny"
   rc=0
-  "$exe" batch "$tiny" -o "$tmp/small/batch" --quiet 2>"$tmp/err" || rc=$?
+  "$exe" batch "$tiny" -o "$tmp/tiny/batch" --quiet 2>"$tmp/err" || rc=$?
   cat "$tmp/err"
   [ "$rc" -eq 3 ] || fail "batch exit $rc on a full disk, expected 3"
-  ! ls "$tmp/small/batch/runs" | grep -q '\.h5' || fail "a run file was left on a full disk"
+  ! ls "$tmp/tiny/batch/runs" | grep -q '\.h5' || fail "a run file was left on a full disk"
   ;;
 dev_full)
-  # A full disk without root: the partial file is a link to /dev/full, whose writes fail
-  # with ENOSPC. Same outcome as a real full disk, and the link is removed.
-  ln -s /dev/full "$tmp/out.h5.partial"
+  # A write that fails other than for want of space, without root: a file size limit
+  # (`ulimit -f`, SIGXFSZ ignored so that the write returns EFBIG). The run stops with one
+  # line and exit 1 instead of crashing inside HDF5, and leaves no complete run file.
   rc=0
-  "$exe" run scenarios/baseline.toml -o "$tmp/out.h5" --quiet \
-    --set simulation.steps=12 2>"$tmp/err" || rc=$?
+  (trap '' XFSZ && ulimit -f 400 && exec "$exe" run scenarios/baseline.toml -o "$tmp/out.h5" \
+    --quiet) 2>"$tmp/err" || rc=$?
   cat "$tmp/err"
-  [ "$rc" -eq 1 ] || fail "exit $rc on a full disk, expected 1"
+  [ "$rc" -eq 1 ] || fail "exit $rc for a failed write, expected 1"
   one_line "$tmp/err"
-  grep -q "No space left on device" "$tmp/err" || fail "the message does not give the reason"
-  [ ! -L "$tmp/out.h5.partial" ] || fail "the partial file was left behind"
-  nothing_left "$tmp/out.h5"
+  grep -q "out.h5" "$tmp/err" || fail "the message does not name the file"
+  [ ! -e "$tmp/out.h5" ] || fail "a complete run file after a failed write"
   ;;
 allow_large)
   # Under `ulimit -v` (as a cluster's memory limit), a scenario estimated above it is
