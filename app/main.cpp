@@ -46,6 +46,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -252,6 +253,13 @@ int simulate(const LoadedScenario& scenario, const RunOptions& o, const RunProve
               << plural(params.households.count, "household") << ", "
               << plural(omp_get_max_threads(), "thread");
     if (result.resumed_from >= 0) std::cerr << ", resumed from step " << result.resumed_from;
+    std::cerr << "; writing the run file " << std::fixed << std::setprecision(2)
+              << result.output_seconds << " s";
+    if (result.checkpoints > 0) {
+      std::cerr << ", " << plural(result.checkpoints, "checkpoint") << " of "
+                << human_bytes(static_cast<double>(result.checkpoint_bytes)) << " in "
+                << result.checkpoint_seconds << " s";
+    }
     std::cerr << ")\n";
   }
   return exit_ok;

@@ -76,29 +76,38 @@ std::string checkpoint_path(const std::string& run_file) {
 
 std::uint64_t write_checkpoint(const std::string& path, const Simulation& sim,
                                const CheckpointHeader& header) {
-  StateWriter payload;
-  CheckpointHeader h = header;
-  header_fields(payload, h);
-  // Event tables' names and rows, as two lists.
-  payload("output.event_tables", h.output.event_tables);
-  payload.list("output.event_rows", h.output.event_rows);
-  sim.save_state(payload);
-
-  const std::vector<char>& bytes = payload.bytes();
-  StateWriter prefix;
-  prefix("magic", magic);
-  prefix("version", checkpoint_format_version);
-  prefix("byte_order", byte_order_mark);
-  prefix("payload_bytes", static_cast<std::uint64_t>(bytes.size()));
-  const std::uint64_t checksum = fnv1a64(bytes.data(), bytes.size());
-
   const std::string temporary = path + ".tmp";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error(system_error("cannot create checkpoint", temporary));
+  std::uint64_t payload_bytes = 0;
   try {
+    // The prefix with the payload's size left 0, then the payload as it is made (through a
+    // 4 MiB buffer), its checksum, and last the size written into the prefix.
+    StateWriter prefix;
+    prefix("magic", magic);
+    prefix("version", checkpoint_format_version);
+    prefix("byte_order", byte_order_mark);
+    prefix("payload_bytes", payload_bytes);
     write_all(fd, prefix.bytes().data(), prefix.bytes().size(), temporary);
-    write_all(fd, bytes.data(), bytes.size(), temporary);
+
+    StateWriter payload(
+        [&](const char* data, std::size_t size) { write_all(fd, data, size, temporary); },
+        std::size_t{4} << 20);
+    CheckpointHeader h = header;
+    header_fields(payload, h);
+    // Event tables' names and rows, as two lists.
+    payload("output.event_tables", h.output.event_tables);
+    payload.list("output.event_rows", h.output.event_rows);
+    sim.save_state(payload);
+    payload.flush();
+    payload_bytes = payload.size();
+    const std::uint64_t checksum = payload.checksum();
     write_all(fd, reinterpret_cast<const char*>(&checksum), sizeof checksum, temporary);
+    if (::pwrite(fd, &payload_bytes, sizeof payload_bytes,
+                 static_cast<off_t>(prefix_bytes - sizeof payload_bytes)) !=
+        static_cast<::ssize_t>(sizeof payload_bytes)) {
+      throw std::runtime_error(system_error("cannot write", temporary));
+    }
     if (::fsync(fd) != 0) throw std::runtime_error(system_error("cannot sync", temporary));
   } catch (...) {
     ::close(fd);
@@ -120,7 +129,7 @@ std::uint64_t write_checkpoint(const std::string& path, const Simulation& sim,
     (void)::fsync(dir); // some file systems cannot sync a folder; the rename stands anyway
     ::close(dir);
   }
-  return prefix.bytes().size() + bytes.size() + sizeof checksum;
+  return prefix_bytes + payload_bytes + sizeof(std::uint64_t);
 }
 
 Checkpoint read_checkpoint(const std::string& path) {

@@ -10,9 +10,11 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace minesim {
@@ -23,10 +25,31 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+constexpr std::uint64_t fnv1a_offset_basis = 0xcbf29ce484222325ULL;
+
+/// FNV-1a, 64 bits: the checkpoint's checksum (it detects truncation and bit rot; it is not
+/// a defence against a forger).
+[[nodiscard]] inline std::uint64_t fnv1a64(const char* data, std::size_t size,
+                                           std::uint64_t hash = fnv1a_offset_basis) {
+  for (std::size_t i = 0; i < size; ++i) {
+    hash ^= static_cast<unsigned char>(data[i]);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
 /// Appends fields to a byte buffer, in the machine's byte order (a checkpoint is read back
-/// by the same build on the same kind of machine; its header says which).
+/// by the same build on the same kind of machine; its header says which). Given a sink, it
+/// hands the bytes on whenever `buffer_bytes` have gathered, and a column larger than that
+/// straight away, so that a checkpoint of a million households does not need a second copy
+/// of the state in memory; `size()` and `checksum()` cover everything written either way.
 class StateWriter {
 public:
+  using Sink = std::function<void(const char* data, std::size_t size)>;
+  StateWriter() = default;
+  StateWriter(Sink sink, std::size_t buffer_bytes)
+      : sink_(std::move(sink)), buffer_bytes_(buffer_bytes) {}
+
   template <class T>
   requires std::is_trivially_copyable_v<T>
   void operator()(const char* /*name*/, const T& value) { append(&value, sizeof(T)); }
@@ -67,16 +90,38 @@ public:
     (*this)(name, values);
   }
 
+  /// The bytes not yet handed to the sink (all of them without one).
   [[nodiscard]] const std::vector<char>& bytes() const { return bytes_; }
-  [[nodiscard]] std::vector<char>& bytes() { return bytes_; }
+  /// Hand the buffered bytes to the sink.
+  void flush() {
+    if (!sink_ || bytes_.empty()) return;
+    sink_(bytes_.data(), bytes_.size());
+    bytes_.clear();
+  }
+  /// Bytes written so far, and their FNV-1a checksum.
+  [[nodiscard]] std::uint64_t size() const { return size_; }
+  [[nodiscard]] std::uint64_t checksum() const { return checksum_; }
 
 private:
   void append(const void* data, std::size_t size) {
     if (size == 0) return;
     const auto* begin = static_cast<const char*>(data);
+    size_ += size;
+    checksum_ = fnv1a64(begin, size, checksum_);
+    if (sink_ && bytes_.size() + size > buffer_bytes_) {
+      flush();
+      if (size > buffer_bytes_) {
+        sink_(begin, size);
+        return;
+      }
+    }
     bytes_.insert(bytes_.end(), begin, begin + size);
   }
+  Sink sink_;
+  std::size_t buffer_bytes_ = 0;
   std::vector<char> bytes_;
+  std::uint64_t size_ = 0;
+  std::uint64_t checksum_ = fnv1a_offset_basis;
 };
 
 /// Reads fields back from bytes written by StateWriter, into existing state.
@@ -160,16 +205,5 @@ private:
   const char* at_;
   const char* end_;
 };
-
-/// FNV-1a, 64 bits: the checkpoint's checksum (it detects truncation and bit rot; it is not
-/// a defence against a forger).
-[[nodiscard]] inline std::uint64_t fnv1a64(const char* data, std::size_t size,
-                                           std::uint64_t hash = 0xcbf29ce484222325ULL) {
-  for (std::size_t i = 0; i < size; ++i) {
-    hash ^= static_cast<unsigned char>(data[i]);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
 
 } // namespace minesim
