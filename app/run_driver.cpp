@@ -15,9 +15,12 @@
 namespace minesim::cli {
 namespace {
 
-/// The run file is flushed at least once a year of the run, and whenever this many event
-/// rows wait (about 20 MB), so memory does not grow with the steps.
+/// The run file is appended at the end of a year of the run when the last append is at
+/// least `flush_interval_seconds` old (so a killed run loses little, and a short run is not
+/// slowed by a flush per year), and whenever `flush_event_rows` event rows wait (about
+/// 20 MB), so memory does not grow with the steps; also before every checkpoint.
 constexpr std::int64_t flush_every_months = 12;
+constexpr double flush_interval_seconds = 10.0;
 constexpr std::size_t flush_event_rows = 262144;
 /// Wall time between automatic checkpoints of a long run.
 constexpr double checkpoint_interval_seconds = 600.0;
@@ -111,8 +114,10 @@ DriveResult drive_run(const Parameters& params, const DriveOptions& o) {
     stream.with([&] { stream.emplace(RunFileStream::create(o.out, start, o.provenance)); });
   }
 
+  auto last_flush = std::chrono::steady_clock::now();
   const auto flush = [&](bool durable) {
     const auto begin = std::chrono::steady_clock::now();
+    last_flush = begin;
     const RunRecord part = sim.output_so_far();
     const std::vector<std::uint64_t> rows =
         stream.with([&] { return stream->append(part, sim.steps_done(), durable); });
@@ -150,7 +155,9 @@ DriveResult drive_run(const Parameters& params, const DriveOptions& o) {
     if (step == steps) return;
     if (o.checkpoint_every > 0 && step % o.checkpoint_every == 0) {
       checkpoint();
-    } else if (step % flush_every_months == 0 || sim.pending_event_rows() >= flush_event_rows) {
+    } else if ((step % flush_every_months == 0 &&
+                seconds_since(last_flush) >= flush_interval_seconds) ||
+               sim.pending_event_rows() >= flush_event_rows) {
       flush(false);
     }
   };
