@@ -353,7 +353,9 @@ struct BatchOptions {
 int batch_command(const BatchOptions& o) {
   // Only under an MPI launcher: a plain `minesim batch` never initialises MPI.
   std::unique_ptr<batch::MpiJob> mpi;
-  if (batch::MpiJob::launched(environment)) mpi = std::make_unique<batch::MpiJob>();
+  if (batch::MpiJob::launched(environment)) {
+    mpi = std::make_unique<batch::MpiJob>(batch::MpiJob::rank_timeout(environment));
+  }
   const bool root = mpi == nullptr || mpi->rank() == 0;
 
   // Every rank reads and validates the batch itself (it is deterministic); all go on, or
@@ -762,7 +764,7 @@ int main(int argc, char** argv) {
         // Only under an MPI launcher, and not for --check, which runs nothing.
         std::unique_ptr<batch::MpiJob> mpi;
         if (!study->check && batch::MpiJob::launched(environment)) {
-          mpi = std::make_unique<batch::MpiJob>();
+          mpi = std::make_unique<batch::MpiJob>(batch::MpiJob::rank_timeout(environment));
           study->mpi = mpi.get();
         }
         std::signal(SIGINT, request_stop);
