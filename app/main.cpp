@@ -437,6 +437,14 @@ int batch_command(const BatchOptions& o) {
     std::cerr << "minesim: when every shard has finished, run: minesim batch-merge " << o.dir
               << "\n";
   }
+  if (mpi != nullptr && outcome.exit_code != exit_ok &&
+      batch::MpiJob::recovery_enabled(environment)) {
+    // Open MPI 4's mpirun ignores its processes' exit codes under --enable-recovery.
+    std::cerr << "minesim: " << where << " exits with code " << outcome.exit_code
+              << "; mpirun --enable-recovery exits 0 whatever its processes exit with, so "
+                 "take the batch's status from `minesim batch-merge "
+              << o.dir << "` (0 when every run is complete, else 3)\n";
+  }
   return outcome.exit_code;
 }
 
