@@ -81,6 +81,11 @@ MpiJob::MpiJob(std::chrono::milliseconds rank_timeout) : timeout_(rank_timeout) 
   }
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  // Rank 0's timeout for every rank: a rank that took its own default from an environment
+  // without MINESIM_RANK_TIMEOUT (another node) would otherwise send heartbeats too rarely.
+  std::int64_t milliseconds = timeout_.count();
+  check(MPI_Bcast(&milliseconds, 1, MPI_INT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  timeout_ = std::chrono::milliseconds(milliseconds);
   lost_.assign(static_cast<std::size_t>(size_), false);
   revived_.assign(static_cast<std::size_t>(size_), false);
   // A failed send to a rank that has died must come back as an error, not abort this

@@ -52,6 +52,7 @@ public:
   [[nodiscard]] static bool recovery_enabled(const std::function<const char*(const char*)>& getenv);
 
   /// MPI_Init_thread; throws std::runtime_error when MPI cannot give serialized threads.
+  /// Every rank takes rank 0's `rank_timeout` (collective).
   explicit MpiJob(std::chrono::milliseconds rank_timeout = default_rank_timeout);
   /// MPI_Finalize, unless a rank was lost or a message was left in flight to one.
   ~MpiJob();
