@@ -422,7 +422,9 @@ struct BatchOptions {
 int batch_command(const BatchOptions& o) {
   // Only under an MPI launcher: a plain `minesim batch` never initialises MPI.
   std::unique_ptr<batch::MpiJob> mpi;
-  if (batch::MpiJob::launched(environment)) mpi = std::make_unique<batch::MpiJob>();
+  if (batch::MpiJob::launched(environment)) {
+    mpi = std::make_unique<batch::MpiJob>(batch::MpiJob::rank_timeout(environment));
+  }
   const bool root = mpi == nullptr || mpi->rank() == 0;
 
   // Every rank reads and validates the batch itself (it is deterministic); all go on, or
@@ -503,6 +505,14 @@ int batch_command(const BatchOptions& o) {
   if (shard.count > 1 && !o.quiet) {
     std::cerr << "minesim: when every shard has finished, run: minesim batch-merge " << o.dir
               << "\n";
+  }
+  if (mpi != nullptr && outcome.exit_code != exit_ok &&
+      batch::MpiJob::recovery_enabled(environment)) {
+    // Open MPI 4's mpirun ignores its processes' exit codes under --enable-recovery.
+    std::cerr << "minesim: " << where << " exits with code " << outcome.exit_code
+              << "; mpirun --enable-recovery exits 0 whatever its processes exit with, so "
+                 "take the batch's status from `minesim batch-merge "
+              << o.dir << "` (0 when every run is complete, else 3)\n";
   }
   return outcome.exit_code;
 }
@@ -843,7 +853,7 @@ int main(int argc, char** argv) {
         // Only under an MPI launcher, and not for --check, which runs nothing.
         std::unique_ptr<batch::MpiJob> mpi;
         if (!study->check && batch::MpiJob::launched(environment)) {
-          mpi = std::make_unique<batch::MpiJob>();
+          mpi = std::make_unique<batch::MpiJob>(batch::MpiJob::rank_timeout(environment));
           study->mpi = mpi.get();
         }
         std::signal(SIGINT, request_stop);

@@ -105,8 +105,14 @@ std::string one_line(std::string text) {
   return text;
 }
 
+/// Record why run `id` failed where every process (and batch-merge) can see it.
+void record_failure(const BatchFolder& folder, const std::string& id, const std::string& message) {
+  std::ofstream record(folder.run_error(id), std::ios::trunc);
+  record << message << "\n";
+}
+
 /// Run one planned run: discard what an earlier attempt left, call the RunFunction, and
-/// record a failure where every process (and batch-merge) can see it.
+/// record a failure.
 RunOutcome execute(const BatchPlan& plan, const BatchFolder& folder, const PlannedRun& run,
                    int threads, const std::atomic<bool>* stop, const RunFunction& function) {
   std::error_code ec;
@@ -132,10 +138,22 @@ RunOutcome execute(const BatchPlan& plan, const BatchFolder& folder, const Plann
   }
   if (outcome.status == RunStatus::failed) {
     outcome.message = one_line(outcome.message.empty() ? "failed" : outcome.message);
-    std::ofstream record(folder.run_error(run.id), std::ios::trunc);
-    record << outcome.message << "\n";
+    record_failure(folder, run.id, outcome.message);
   }
   return outcome;
+}
+
+/// A run that was in flight on an MPI rank when rank 0 declared that rank lost: failed,
+/// unless its file was complete before the rank went silent.
+RunOutcome lost_run(const BatchFolder& folder, const PlannedRun& run, int rank,
+                    std::chrono::milliseconds timeout) {
+  if (run_file_state(folder.run_file(run.id)) == RunFileState::complete) return {};
+  std::ostringstream message;
+  message << "MPI rank " << rank << " stopped responding (killed or lost) while running this "
+          << "run: nothing heard from it for " << static_cast<double>(timeout.count()) / 1000.0
+          << " s";
+  record_failure(folder, run.id, message.str());
+  return RunOutcome{RunStatus::failed, message.str()};
 }
 
 /// The runs left to do, taken one at a time by local workers and by rank 0's dispatcher.
@@ -284,8 +302,6 @@ BatchOutcome run_batch(const BatchPlan& plan, const RunnerOptions& options,
   };
 
   std::vector<std::thread> workers;
-  std::int64_t remote_workers = 0;
-  if (mpi != nullptr) remote_workers = mpi->sum_on_root(root ? 0 : outcome.workers);
   if (root) {
     if (queue.size() > 0) {
       for (int w = 0; w < outcome.workers; ++w) {
@@ -298,9 +314,8 @@ BatchOutcome run_batch(const BatchPlan& plan, const RunnerOptions& options,
         });
       }
     }
-    if (remote_workers > 0) {
+    if (mpi != nullptr) {
       mpi->serve(
-          remote_workers,
           [&]() -> std::int64_t {
             const std::optional<std::size_t> i = queue.take();
             if (i) progress.started();
@@ -312,23 +327,18 @@ BatchOutcome run_batch(const BatchPlan& plan, const RunnerOptions& options,
             const std::string message =
                 run_status == RunStatus::failed ? read_error_record(folder, run.id) : "";
             note(run, RunOutcome{run_status, message}, rank);
+          },
+          [&](std::int64_t index, int rank) {
+            const PlannedRun run = plan.runs().at(static_cast<std::size_t>(index));
+            note(run, lost_run(folder, run, rank, mpi->rank_timeout()), rank);
           });
     }
   } else {
-    for (int w = 0; w < outcome.workers; ++w) {
-      workers.emplace_back([&] {
-        std::int64_t finished = -1;
-        std::int64_t code = 0;
-        while (true) {
-          const std::int64_t next = mpi->request(finished, code);
-          if (next < 0) break;
-          const PlannedRun run = plan.runs().at(static_cast<std::size_t>(next));
-          const RunOutcome o = execute(plan, folder, run, outcome.threads, options.stop, function);
-          finished = next;
-          code = static_cast<std::int64_t>(o.status);
-        }
-      });
-    }
+    mpi->work(outcome.workers, [&](std::int64_t index) {
+      const PlannedRun run = plan.runs().at(static_cast<std::size_t>(index));
+      const RunOutcome o = execute(plan, folder, run, outcome.threads, options.stop, function);
+      return static_cast<std::int64_t>(o.status);
+    });
   }
   for (std::thread& t : workers)
     t.join();
@@ -350,7 +360,8 @@ BatchOutcome run_batch(const BatchPlan& plan, const RunnerOptions& options,
       outcome.exit_code = exit_internal;
     }
   }
-  if (mpi != nullptr) outcome.exit_code = static_cast<int>(mpi->broadcast(outcome.exit_code));
+  // Point to point, not a broadcast: a rank that was lost would never take part.
+  if (mpi != nullptr) outcome.exit_code = static_cast<int>(mpi->conclude(outcome.exit_code));
   if (conclusion_error) std::rethrow_exception(conclusion_error);
   return outcome;
 }

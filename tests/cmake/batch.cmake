@@ -1,10 +1,10 @@
 # Batches end to end (label: batch): the tiny batch (scenarios/batches/tiny.toml, 2 arms x 3
 # replicates, each run well under a second) run serially, on 2 workers and with mpirun -np 2;
-# killed and resumed; sharded and merged; rejected or failing runs; check and compare; and a
-# sensitivity study and a calibration spread over MPI ranks.
-foreach(case modes_identical resume_after_kill interrupt_resume shards_merge bad_override
-             runtime_failure other_batch_refused check_batch command_line_changes compare
-             studies_mpi)
+# killed and resumed; an MPI rank killed mid-batch; sharded and merged; rejected or failing
+# runs; check and compare; and a sensitivity study and a calibration spread over MPI ranks.
+foreach(case modes_identical resume_after_kill rank_death interrupt_resume shards_merge
+             bad_override runtime_failure other_batch_refused check_batch command_line_changes
+             compare studies_mpi)
   add_test(NAME batch_${case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/batch.sh ${MINESIM_EXE} ${case}
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})

@@ -73,6 +73,62 @@ resume_after_kill)
   same_run_files "$tmp/reference" "$tmp/killed"
   [ ! -e "$tmp/killed/runs/bounded_confidence_r002.h5.partial" ] || fail "partial file kept"
   ;;
+rank_death)
+  # Under mpirun --enable-recovery, a worker rank killed mid-run costs only its run: rank 0
+  # stops waiting for it after MINESIM_RANK_TIMEOUT seconds, records the run as failed,
+  # finishes the others with the remaining ranks and exits 3. mpirun itself exits 0 then
+  # (Open MPI 4 ignores exit codes under --enable-recovery), so the status comes from rank
+  # 0's last line and batch-merge. A rerun redoes the run.
+  slow=$(longer_variant)
+  "$exe" batch "$slow" -o "$tmp/reference" --quiet
+  # mpirun_np's flags, under `timeout` (which takes no shell function): a hang fails here.
+  MINESIM_RANK_TIMEOUT=3 timeout 60 mpirun --allow-run-as-root --oversubscribe --enable-recovery \
+    -np 3 "$exe" batch "$slow" -o "$tmp/mpi" --workers 1 --threads 1 2>"$tmp/err" &
+  job=$!
+  for _ in $(seq 1 600); do
+    [ "$(ls "$tmp/mpi/runs" 2>/dev/null | grep -c '\.h5$')" -ge 2 ] && break
+    sleep 0.02
+  done
+  # Rank 1 is the process whose environment says so (mpirun and timeout have no rank).
+  victim=
+  for pid in $(pgrep -f -- "-o $tmp/mpi"); do
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then
+      victim=$pid
+    fi
+  done
+  [ -n "$victim" ] || fail "no process of MPI rank 1 to kill"
+  kill -KILL "$victim"
+  set +e
+  wait $job
+  rc=$?
+  set -e
+  cat "$tmp/err"
+  [ $rc -ne 124 ] || fail "mpirun did not return within 60 s of a rank's death"
+  [ $rc -eq 0 ] || [ $rc -eq 3 ] || fail "mpirun exits $rc, expected 0 (Open MPI 4) or 3"
+  grep -q "^minesim: batch $tmp/mpi exits with code 3; mpirun --enable-recovery exits 0" \
+    "$tmp/err" || fail "rank 0 does not say that the batch exits with code 3"
+  st=$(statuses "$tmp/mpi")
+  [ "$(echo "$st" | grep -o '=failed' | wc -l)" = 1 ] || fail "not one failed run: $st"
+  [ "$(echo "$st" | grep -o '=complete' | wc -l)" = 15 ] || fail "not 15 complete runs: $st"
+  lost=$(echo "$st" | tr ' ' '\n' | sed -n 's/=failed$//p')
+  "$py" - "$tmp/mpi/index.h5" "$lost" <<'EOF'
+import sys, h5py
+r = h5py.File(sys.argv[1])["runs"]
+m = dict(zip(r["run_id"].asstr()[()], r["message"].asstr()[()]))
+want = "MPI rank 1 stopped responding (killed or lost) while running this run: nothing heard from it for 3 s"
+assert m[sys.argv[2]] == want, m[sys.argv[2]]
+EOF
+  grep -q "run $lost failed: MPI rank 1 stopped responding" "$tmp/err" || fail "no failure line"
+  rc=0
+  "$exe" batch-merge "$tmp/mpi" --quiet 2>/dev/null || rc=$?
+  [ $rc -eq 3 ] || fail "batch-merge after the death exits $rc, expected 3"
+  # The rerun (without --enable-recovery, so that mpirun passes the exit code on).
+  mpirun_np 3 "$exe" batch "$slow" -o "$tmp/mpi" --workers 1 --threads 1 2>"$tmp/err"
+  grep -q "16 of 16 runs complete (15 already were)" "$tmp/err" || fail "rerun: $(cat "$tmp/err")"
+  [ ! -e "$tmp/mpi/runs/$lost.error" ] || fail "the error record of $lost was kept"
+  same_index "$tmp/reference" "$tmp/mpi"
+  same_run_files "$tmp/reference" "$tmp/mpi"
+  ;;
 interrupt_resume)
   slow=$(longer_variant)
   "$exe" batch "$slow" -o "$tmp/int" --workers 1 --threads 1 2>"$tmp/err" &
