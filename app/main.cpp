@@ -217,6 +217,10 @@ int simulate(const LoadedScenario& scenario, const RunOptions& o, const RunProve
     if (check_finite_each_step) finite.scan(sim.metrics().timeseries());
     progress.update(done);
   };
+  drive.on_restart = [](const std::string& why) {
+    std::cerr << "minesim: " << why
+              << "; starting again from step 0 (the run file will be the same)\n";
+  };
   drive.scenario_text = scenario.text;
   drive.resolved_toml = resolved_toml(scenario, parameter_specs());
   drive.provenance = provenance;

@@ -82,7 +82,7 @@ private:
 
 DriveResult drive_run(const Parameters& params, const DriveOptions& o) {
   DriveResult result;
-  Simulation sim(params);
+  std::optional<Simulation> simulation(std::in_place, params);
   const std::int64_t steps = params.simulation.steps;
   const std::string checkpoint_file = checkpoint_path(o.out);
   const auto stop_kind = [&o] {
@@ -92,20 +92,29 @@ DriveResult drive_run(const Parameters& params, const DriveOptions& o) {
   };
 
   LockedStream stream(o.hdf5);
+  bool resumed = false;
   if (o.resume) {
+    // A damaged, foreign or mismatched checkpoint is bad input (InputError), and the user
+    // decides. A checkpoint that is sound beside a .partial file HDF5 cannot continue (a
+    // kill in the middle of one of its writes) costs time, not results: the run starts again
+    // from step 0, which gives the same file.
     Checkpoint checkpoint = read_checkpoint(checkpoint_file);
     check_checkpoint(checkpoint, build_identity(), o.resolved_toml);
-    restore_checkpoint(checkpoint, sim);
+    restore_checkpoint(checkpoint, *simulation);
     try {
       stream.with([&] {
         stream.emplace(RunFileStream::resume(o.out, o.resolved_toml, checkpoint.header.output));
       });
+      resumed = true;
+      result.resumed_from = checkpoint.header.step;
     } catch (const std::runtime_error& e) {
-      throw InputError(std::string(e.what()) + "; remove it and " + checkpoint_file +
-                       " to run again from the start");
+      result.restarted_because = e.what();
+      if (o.on_restart) o.on_restart(result.restarted_because);
+      simulation.emplace(params);
     }
-    result.resumed_from = checkpoint.header.step;
-  } else {
+  }
+  Simulation& sim = *simulation;
+  if (!resumed) {
     std::remove(checkpoint_file.c_str()); // a fresh run replaces an old checkpoint
     RunRecord start = sim.output_so_far();
     start.scenario_toml = o.scenario_text;
@@ -141,7 +150,7 @@ DriveResult drive_run(const Parameters& params, const DriveOptions& o) {
     ++result.checkpoints;
   };
 
-  if (!o.resume) flush(false); // the initial state
+  if (!resumed) flush(false); // the initial state
 
   std::atomic<bool> halt{false};
   RunControl control;

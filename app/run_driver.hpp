@@ -35,6 +35,8 @@ struct DriveOptions {
   std::mutex* hdf5 = nullptr;
   /// After each step (progress display, checks).
   std::function<void(const Simulation&, std::int64_t step)> after_step;
+  /// Told, before it happens, that a run asked to resume starts again from step 0, and why.
+  std::function<void(const std::string& why)> on_restart;
   std::string scenario_text; ///< the scenario as written
   std::string resolved_toml; ///< every parameter, resolved
   RunProvenance provenance;
@@ -44,7 +46,10 @@ struct DriveResult {
   enum class Status { complete, checkpointed, discarded };
   Status status = Status::complete;
   std::int64_t steps_done = 0;
-  std::int64_t resumed_from = -1;     ///< the checkpoint's step, or -1
+  std::int64_t resumed_from = -1; ///< the checkpoint's step, or -1
+  /// Why a run asked to resume started again from step 0 (its .partial file could not be
+  /// continued), or empty.
+  std::string restarted_because;
   std::int64_t checkpoints = 0;       ///< checkpoints written
   std::uint64_t checkpoint_bytes = 0; ///< size of the last one
   double checkpoint_seconds = 0.0;    ///< time spent writing checkpoints

@@ -863,8 +863,15 @@ std::vector<std::uint64_t> RunFileStream::append(const RunRecord& record, std::i
     double bytes = static_cast<double>(record.timeseries.size() * count * sizeof(double)) +
                    static_cast<double>((snapshot_end - snapshot_first) * panel_n *
                                        record.panel_fields.size() * sizeof(double));
+    // Event rows go out in whole chunks until the run's last step: a chunk written once is
+    // never rewritten, so what a flush left on disk stays true after later writes (a
+    // compressed chunk rewritten in place would not match the chunk index of an earlier
+    // flush, which is what a run resumed after a kill finds). The rest waits for the next
+    // append; the last one writes everything.
+    const bool last = last_step == s.steps;
     for (std::size_t k = 0; k < record.events.size(); ++k) {
-      rows[k] = event_rows(record.events[k]);
+      const std::size_t pending = event_rows(record.events[k]);
+      rows[k] = last ? pending : pending - pending % event_chunk_rows;
       bytes += static_cast<double>(rows[k] * record.events[k].columns.size() * 8);
     }
     for (const SurveyOutput& survey : record.surveys)

@@ -48,9 +48,10 @@ public:
   ~RunFileStream();
 
   /// Write the time series values and panel snapshots of the steps after the last append up
-  /// to `last_step`, the rows of `record.events` and `record.surveys`; then flush, and fsync
-  /// when `durable`. Returns the rows written of each event table, which the caller drops
-  /// from its lists.
+  /// to `last_step`, the rows of `record.events` (in whole chunks of 1,024 rows before the
+  /// run's last step; the rest waits for a later append) and `record.surveys`; then flush,
+  /// and fsync when `durable`. Returns the rows written of each event table, which the
+  /// caller drops from its lists.
   ///
   /// Between appends HDF5 writes nothing (its metadata cache does not evict), so the file on
   /// disk is that of the last flush: a run killed between them leaves a readable file. A run
