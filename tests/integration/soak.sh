@@ -77,11 +77,16 @@ start_batch() {
 # which the batch goes on and the next kill finds it still running.
 running=""
 landed=0
+victim=""
 for k in $(seq 1 "$kills"); do
   if [ -z "$running" ]; then
     if [ "$mpi" = 1 ] && [ $((k % 2)) = 0 ]; then start_batch mpi; else start_batch serial; fi
   fi
   wait_s=$(pause)
+  # After a worker rank's death, long enough for rank 0 to give up on it (3 s here) and
+  # record its run as failed, which a later command redoes.
+  [ -z "$victim" ] || wait_s=4.$((RANDOM % 10))
+  victim=""
   sleep "$wait_s"
   if ! kill -0 "$pid" 2>/dev/null; then
     wait_for "$pid"
@@ -89,7 +94,6 @@ for k in $(seq 1 "$kills"); do
     running=""
     continue
   fi
-  victim=""
   if [ "$running" = mpi ] && [ $((RANDOM % 2)) = 0 ]; then
     victim=$(rank_pid $((1 + RANDOM % 2)))
   fi
@@ -118,7 +122,8 @@ if [ -n "$running" ]; then
   [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "a batch that lost a worker rank exited $rc"
 fi
 echo "$landed of $kills kills landed in a running batch"
-grep -q "stopped responding" "$tmp/log" && echo "worker ranks lost: $(grep -c 'failed: MPI rank' "$tmp/log") runs failed and were redone"
+lost=$(grep -o 'run [a-z_0-9]* failed: MPI rank' "$tmp/log" | sort -u | wc -l)
+echo "$lost runs of lost worker ranks recorded as failed, to be redone"
 
 finished=0
 # Then to the end: a batch that lost a worker records its run as failed, and the next
