@@ -67,28 +67,16 @@ bool Simulation::run_until(std::int64_t last_step, const RunControl& control) {
 
 RunRecord Simulation::record(std::string scenario_toml, std::string resolved_toml) const {
   const World& w = world_;
-  RunRecord r;
+  RunRecord r = output(true);
   r.threads = omp_get_max_threads();
-  r.seed = static_cast<std::uint64_t>(w.params.simulation.seed);
-  r.steps = w.params.simulation.steps;
   r.wall_seconds = init_seconds_ + run_seconds_;
   r.phase_seconds["initialisation"] = init_seconds_;
   for (std::size_t k = 0; k < schedule_.size(); ++k)
     if (schedule_.modelled(k)) r.phase_seconds[schedule_.name(k)] = schedule_.seconds(k);
   r.scenario_toml = std::move(scenario_toml);
   r.resolved_toml = std::move(resolved_toml);
-  if (game_) { // game mode: the game's time series only
-    r.timeseries = game_->timeseries();
-    return r;
-  }
-  r.timeseries = metrics_.timeseries();
-  r.panel_steps = metrics_.panel_steps();
-  r.panel_interval = w.params.simulation.snapshot_interval;
-  r.panel_household_ids = metrics_.panel_household_ids();
-  r.panel_fields = metrics_.panel_fields();
+  if (game_) return r; // game mode: the game's time series only
   r.network = &w.network;
-  for (const auto& module : modules_)
-    module->record(w, r);
 
   const auto& h = w.households;
   r.tables["households"] = {
@@ -163,6 +151,10 @@ RunRecord Simulation::record(std::string scenario_toml, std::string resolved_tom
 }
 
 RunRecord Simulation::output_so_far() const {
+  return output(false);
+}
+
+RunRecord Simulation::output(bool static_tables) const {
   RunRecord r;
   r.seed = static_cast<std::uint64_t>(world_.params.simulation.seed);
   r.steps = world_.params.simulation.steps;
@@ -177,7 +169,7 @@ RunRecord Simulation::output_so_far() const {
   r.panel_fields = metrics_.panel_fields();
   for (const auto& module : modules_)
     module->record(world_, r);
-  r.tables.clear(); // static tables are written at the end
+  if (!static_tables) r.tables.clear(); // they are written at the end
   return r;
 }
 

@@ -65,6 +65,9 @@ public:
   [[nodiscard]] const StreamRegistry& streams() const { return streams_; }
 
 private:
+  /// Time series, panel, pending event rows and surveys; with `static_tables`, the modules'
+  /// tables too (the end of the run).
+  [[nodiscard]] RunRecord output(bool static_tables) const;
   double init_seconds_ = 0.0; // first: set while world_ is being built
   ModuleList modules_;
   StreamRegistry streams_;
