@@ -215,8 +215,8 @@ batch::RunOutcome execute_run(const batch::RunRequest& request, const std::strin
       result = drive_run(params, drive);
     } catch (const InputError&) {
       if (!drive.resume) throw;
-      // A checkpoint of another build, or a partial file that cannot be continued: the run
-      // starts again from step 0.
+      // A checkpoint of another build, or a damaged one: the run starts again from step 0
+      // (a .partial file that cannot be continued drive_run handles itself).
       drive.resume = false;
       result = drive_run(params, drive);
     }
