@@ -1,5 +1,6 @@
 // Determinism: the same scenario and seed give bit-identical results for 1 and 2 threads.
 #include "model/simulation.hpp"
+#include "tests/support/same_series.hpp"
 #include "tests/unit/model/test_scenarios.hpp"
 
 #include <gtest/gtest.h>
@@ -28,13 +29,7 @@ Outcome run_with(int threads, const Parameters& p) {
 }
 
 void expect_identical(const Outcome& a, const Outcome& b) {
-  ASSERT_EQ(a.series.size(), b.series.size());
-  for (std::size_t k = 0; k < a.series.size(); ++k) {
-    ASSERT_EQ(a.series[k].values.size(), b.series[k].values.size());
-    EXPECT_EQ(0, std::memcmp(a.series[k].values.data(), b.series[k].values.data(),
-                             a.series[k].values.size() * sizeof(double)))
-        << a.series[k].name;
-  }
+  test_support::expect_same_series(a.series, b.series);
   for (std::size_t x = 0; x < latent_count; ++x)
     EXPECT_EQ(a.latent[x], b.latent[x]);
   EXPECT_EQ(a.network.offsets, b.network.offsets);

@@ -4,6 +4,7 @@
 #include "engine/errors.hpp"
 #include "model/checkpoint.hpp"
 #include "model/simulation.hpp"
+#include "tests/support/same_series.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/unit/model/test_scenarios.hpp"
 
@@ -47,13 +48,7 @@ void write_bytes(const std::string& path, const std::vector<char>& bytes) {
 
 /// Everything of a record that is a result: time series, panel, event columns.
 void expect_same_results(const RunRecord& a, const RunRecord& b) {
-  ASSERT_EQ(a.timeseries.size(), b.timeseries.size());
-  for (std::size_t k = 0; k < a.timeseries.size(); ++k) {
-    ASSERT_EQ(a.timeseries[k].values.size(), b.timeseries[k].values.size());
-    EXPECT_EQ(0, std::memcmp(a.timeseries[k].values.data(), b.timeseries[k].values.data(),
-                             a.timeseries[k].values.size() * sizeof(double)))
-        << a.timeseries[k].name;
-  }
+  test_support::expect_same_series(a.timeseries, b.timeseries);
   ASSERT_EQ(a.panel_fields.size(), b.panel_fields.size());
   for (std::size_t k = 0; k < a.panel_fields.size(); ++k)
     EXPECT_EQ(a.panel_fields[k].values, b.panel_fields[k].values) << a.panel_fields[k].name;
