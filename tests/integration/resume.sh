@@ -170,6 +170,25 @@ corrupt_checkpoint)
   run -o "$tmp/c.h5" --threads 1 --resume
   [ -e "$tmp/c.h5" ] || fail "the intact checkpoint did not resume"
   ;;
+damaged_partial)
+  # A sound checkpoint beside a .partial file HDF5 cannot continue (as a kill in the middle
+  # of a flush can leave): --resume says so in one line and runs again from step 0, which
+  # gives the same file as an uninterrupted run.
+  run -o "$tmp/ref.h5" --threads 1
+  kill_after_checkpoint "$tmp/d.h5" --threads 1
+  truncate -s $(($(stat -c %s "$tmp/d.h5.partial") / 2)) "$tmp/d.h5.partial"
+  rc=0
+  run -o "$tmp/d.h5" --threads 1 --resume 2>"$tmp/err" || rc=$?
+  cat "$tmp/err"
+  [ "$rc" -eq 0 ] || fail "--resume exit $rc with a damaged .partial file, expected 0"
+  [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "not one line"
+  grep -q "d.h5.partial" "$tmp/err" || fail "the message does not name the .partial file"
+  grep -q "starting again from step 0" "$tmp/err" || fail "the message does not say it restarts"
+  [ ! -e "$tmp/d.h5.checkpoint" ] || fail "the checkpoint was left"
+  "$py" -c "import h5py,sys; assert 'resumed_from_step' not in h5py.File(sys.argv[1]).attrs" \
+    "$tmp/d.h5" || fail "a run started again says it was resumed"
+  same_results "$tmp/ref.h5" "$tmp/d.h5"
+  ;;
 *)
   fail "unknown case $case_name"
   ;;
