@@ -12,7 +12,12 @@ namespace minesim {
 template <class T>
 [[nodiscard]] Column column(std::string name, std::string units, std::string description,
                             const std::vector<T>& values) {
-  Column c{std::move(name), std::move(units), std::move(description), {}, {}};
+  Column c{std::move(name),
+           std::move(units),
+           std::move(description),
+           {},
+           {},
+           !std::is_floating_point_v<T>};
   if constexpr (std::is_floating_point_v<T>) {
     c.real.assign(values.begin(), values.end());
   } else {
@@ -27,7 +32,7 @@ template <class T>
 template <class Event, class T>
 void add_event_column(EventTable& table, const char* name, const char* units,
                       const std::vector<Event>& events, T Event::*member) {
-  Column c{name, units, "", {}, {}};
+  Column c{name, units, "", {}, {}, !std::is_floating_point_v<T>};
   auto& values = [&]() -> auto& {
     if constexpr (std::is_floating_point_v<T>)
       return c.real;

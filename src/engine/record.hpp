@@ -46,6 +46,9 @@ struct Column {
   std::string description;
   std::vector<double> real; ///< used when `integer` is empty
   std::vector<std::int64_t> integer;
+  /// Whether the column holds integers, also known when it has no rows yet (an event table
+  /// created before its first event).
+  bool is_integer = false;
 };
 
 /// A named survey statistic (one value), written as a scalar float64 dataset.

@@ -329,7 +329,7 @@ H5::CompType event_type(const EventTable& table, std::size_t rows) {
   H5::CompType type(std::max<std::size_t>(1, fields) * 8);
   for (std::size_t f = 0; f < fields; ++f) {
     const Column& c = table.columns[f];
-    const bool integer = !c.integer.empty() || (c.real.empty() && c.integer.empty() && rows == 0);
+    const bool integer = c.is_integer || !c.integer.empty();
     const std::size_t size = integer ? c.integer.size() : c.real.size();
     if (size != rows)
       throw std::runtime_error("event table " + table.name + ": column " + c.name + " has " +

@@ -37,6 +37,22 @@ def test_load_run_of_the_tiny_run(tiny_run):
         assert text != name and "_" not in text and "(1)" not in text, (name, text)
 
 
+def test_event_tables_keep_their_columns_types(tiny_run):
+    # The run file is written during the run, and its event tables are created before the
+    # first event: a real column (offers, demands) must still be float64, not truncated to
+    # int64 for want of a row to tell its type.
+    with h5py.File(tiny_run, "r") as f:
+        rows = f["events/negotiations"][()]
+        types = rows.dtype
+    assert len(rows) > 0
+    for name in ["offer_yuan", "demand_yuan"]:
+        assert types[name] == np.float64, name
+    assert np.any(rows["offer_yuan"] != np.round(rows["offer_yuan"]))
+    for name in ["step", "household", "mine", "model", "payer", "rounds", "agreed",
+                 "amount_yuan"]:
+        assert types[name] == np.int64, name
+
+
 def test_snapshot_takes_the_latest_at_or_before(tiny_run):
     run = minesim_io.load_run(tiny_run)
     steps = list(run["panel"]["S"].index)
