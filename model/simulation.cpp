@@ -65,6 +65,18 @@ bool Simulation::run_until(std::int64_t last_step, const RunControl& control) {
   return steps_done_ == steps;
 }
 
+void Simulation::schedule(ScheduledEvent e) {
+  if (game_) throw std::logic_error("schedule: game mode has no calendar");
+  if (e.step <= steps_done_) {
+    throw std::logic_error("schedule: step " + std::to_string(e.step) + " is done already");
+  }
+  auto& calendar = world_.params.calendar;
+  const auto after = std::upper_bound(
+      calendar.begin(), calendar.end(), e.step,
+      [](std::int64_t step, const ScheduledEvent& other) { return step < other.step; });
+  calendar.insert(after, std::move(e));
+}
+
 RunRecord Simulation::record(std::string scenario_toml, std::string resolved_toml) const {
   const World& w = world_;
   RunRecord r = output(true);

@@ -50,6 +50,13 @@ public:
   /// Event rows waiting to be written.
   [[nodiscard]] std::size_t pending_event_rows() const;
 
+  /// Add a calendar event between steps (a change scripted from outside, such as the Python
+  /// module's Simulation.set): `e.step` must come after steps_done(). It goes after the
+  /// calendar's other events of its step, the order a scenario's own events keep, and a
+  /// restored checkpoint replays it as it replays them. Throws std::logic_error for a step
+  /// already done, and in game mode, which has no calendar.
+  void schedule(ScheduledEvent e);
+
   /// The state after steps_done() steps (model/checkpoint.hpp).
   void save_state(StateWriter& out) const;
   /// Restore a state saved after `step` steps into this simulation, just built from the same

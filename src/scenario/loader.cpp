@@ -386,9 +386,11 @@ public:
     return layer;
   }
 
-  /// One --set override, "section.key=value": the key and its validated value.
-  std::pair<std::string, Entry> read_override(const std::string& text) const {
-    const SourcePos pos{std::string(set_source), 0};
+  /// One --set override, "section.key=value": the key and its validated value. Messages
+  /// name `source` as the file.
+  std::pair<std::string, Entry> read_override(const std::string& text,
+                                              std::string_view source = set_source) const {
+    const SourcePos pos{std::string(source), 0};
     const auto eq = text.find('=');
     const std::string key = eq == std::string::npos ? "" : trim(text.substr(0, eq));
     if (key.empty()) fail(pos, "", "expected section.key=value, got " + literal(text));
@@ -400,7 +402,7 @@ public:
     }
     const std::string raw = trim(text.substr(eq + 1));
     try {
-      check_toml_utf8(raw, std::string(set_source));
+      check_toml_utf8(raw, std::string(source));
     } catch (const InputError&) {
       fail(pos, key, "not UTF-8 text");
     }
@@ -413,6 +415,25 @@ public:
     const Checked checked = check_value(*parsed, rule_of(*spec));
     if (!checked.value) fail(pos, key, checked.error);
     return {key, Entry{*checked.value, pos}};
+  }
+
+  /// A calendar `set` event given as "section.key=value" outside a file: validated as an
+  /// override is, and the key must be one the calendar may set.
+  CalendarEvent read_set_event(std::int64_t step, const std::string& text,
+                               const std::string& source) const {
+    const SourcePos pos{source, 0};
+    // A key fixed at initialisation is refused whatever its value.
+    const std::string named = trim(text.substr(0, text.find('=')));
+    if (const ParameterSpec* spec = find_spec(named); spec && !spec->calendar_settable)
+      fail(pos, named, named + " cannot be set during a run; it is fixed at initialisation");
+    auto [key, entry] = read_override(text, source);
+    CalendarEvent ev;
+    ev.step = step;
+    ev.action = std::string(set_action);
+    ev.fields["key"] = Value{key};
+    ev.fields["value"] = std::move(entry.value);
+    ev.pos = pos;
+    return ev;
   }
 
   [[nodiscard]] const ParameterSpec* find_spec(const std::string& key) const {
@@ -705,6 +726,11 @@ OverrideChecker::~OverrideChecker() = default;
 
 void OverrideChecker::operator()(const std::string& text) const {
   (void)loader_->read_override(text);
+}
+
+CalendarEvent OverrideChecker::set_event(std::int64_t step, const std::string& text,
+                                         const std::string& source) const {
+  return loader_->read_set_event(step, text, source);
 }
 
 LoadedScenario load_scenario_text(const std::string& text, const std::string& name,

@@ -66,6 +66,13 @@ public:
   /// Throws InputError "--set: key: message", as load_scenario does for a bad override.
   void operator()(const std::string& text) const;
 
+  /// A calendar `set` event at `step` given as "section.key=value" (a change made between
+  /// steps, as the Python module's Simulation.set makes it): the value checked as for
+  /// --set, and the key one that the calendar may set. Throws InputError "<source>: key:
+  /// message". The step is not checked here (parameters_from checks it).
+  [[nodiscard]] CalendarEvent set_event(std::int64_t step, const std::string& text,
+                                        const std::string& source) const;
+
 private:
   std::unique_ptr<const detail::Loader> loader_;
 };

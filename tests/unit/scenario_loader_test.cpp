@@ -277,6 +277,41 @@ TEST_F(LoaderTest, TypeErrors) {
             file() + ":2: run.seed: expected an integer, got a date/time");
 }
 
+TEST_F(LoaderTest, SetEventGivenOutsideAFile) {
+  const OverrideChecker checker(specs, events);
+  const CalendarEvent e = checker.set_event(7, "field.rate=0.5", "Simulation.set");
+  EXPECT_EQ(e.step, 7);
+  EXPECT_EQ(e.action, "set");
+  EXPECT_EQ(std::get<std::string>(e.fields.at("key")), "field.rate");
+  EXPECT_EQ(std::get<double>(e.fields.at("value")), 0.5);
+  EXPECT_EQ(e.pos.str(), "Simulation.set");
+  EXPECT_EQ(std::get<std::string>(
+                checker.set_event(1, "opinion.model=bounded_confidence", "Simulation.set")
+                    .fields.at("value")),
+            "bounded_confidence");
+
+  const auto error_of_set = [&](const std::string& text) -> std::string {
+    try {
+      (void)checker.set_event(1, text, "Simulation.set");
+    } catch (const InputError& error) {
+      return error.what();
+    }
+    return "";
+  };
+  // A key fixed at initialisation is refused before its value is looked at.
+  EXPECT_EQ(error_of_set("pop.count=3"),
+            "Simulation.set: pop.count: pop.count cannot be set during a run; it is fixed at "
+            "initialisation");
+  EXPECT_EQ(error_of_set("field.rat=0.5").rfind("Simulation.set: field.rat: ", 0), 0U);
+  EXPECT_NE(error_of_set("field.rat=0.5").find("did you mean 'field.rate'"), std::string::npos);
+  EXPECT_EQ(error_of_set("field.rate=2"),
+            "Simulation.set: field.rate: must be in [0, 1] (got 2.0)");
+  EXPECT_EQ(error_of_set("opinion.enabled=1"),
+            "Simulation.set: opinion.enabled: expected a boolean (true or false), got an "
+            "integer (1)");
+  EXPECT_NE(error_of_set("no equals sign"), "");
+}
+
 TEST_F(LoaderTest, NonFiniteRealsRejected) {
   EXPECT_EQ(error_of("[field]\nfree = nan\n"), file() + ":2: field.free: must be finite (got nan)");
   EXPECT_EQ(error_of("[field]\nfree = -inf\n"),
