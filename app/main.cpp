@@ -387,19 +387,6 @@ const char* environment(const char* name) {
   return std::getenv(name);
 }
 
-/// The memory guard for a batch: the largest run must fit (runs are spread over workers, so
-/// fewer workers may be chosen, but one run cannot be split).
-void check_batch_memory(const batch::BatchPlan& plan) {
-  const double available = cli::available_memory_bytes();
-  for (const batch::PlannedArm& arm : plan.arms) {
-    if (arm.needs.memory_bytes <= available) continue;
-    const LoadedScenario loaded =
-        load_scenario(plan.scenario, parameter_specs(), event_specs(), arm.overrides);
-    cli::check_memory(SourcePos{plan.batch_path + ": arm " + arm.name, 0},
-                      parameters_from(loaded).households.count, arm.needs.memory_bytes, available);
-  }
-}
-
 int exit_code_of(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
@@ -444,7 +431,7 @@ int batch_command(const BatchOptions& o) {
     }
     plan = cli::plan_batch(
         batch::read_batch_file(o.batch_file, cli::check_value, o.limits, o.changes));
-    if (!o.allow_large) check_batch_memory(*plan);
+    if (!o.allow_large) cli::check_batch_memory(*plan);
   } catch (...) {
     error = std::current_exception();
   }

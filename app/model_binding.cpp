@@ -116,6 +116,17 @@ std::string human_bytes(double bytes) {
   return text;
 }
 
+void check_batch_memory(const batch::BatchPlan& plan) {
+  const double available = available_memory_bytes();
+  for (const batch::PlannedArm& arm : plan.arms) {
+    if (arm.needs.memory_bytes <= available) continue;
+    const LoadedScenario loaded =
+        load_scenario(plan.scenario, parameter_specs(), event_specs(), arm.overrides);
+    check_memory(SourcePos{plan.batch_path + ": arm " + arm.name, 0},
+                 parameters_from(loaded).households.count, arm.needs.memory_bytes, available);
+  }
+}
+
 double available_memory_bytes() {
   return std::min({meminfo_available(), cgroup_available(), address_space_limit()});
 }

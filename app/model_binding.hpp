@@ -37,6 +37,11 @@ void check_value(const std::string& assignment);
                                             const std::string& scenario, std::mutex& hdf5,
                                             std::optional<std::int64_t> checkpoint_every = {});
 
+/// The memory guard for a batch: the largest run must fit (runs are spread over workers, so
+/// fewer workers may be chosen, but one run cannot be split). Throws InputError naming the
+/// arm, as check_memory does.
+void check_batch_memory(const batch::BatchPlan& plan);
+
 /// Memory this process can use: the least of the kernel's MemAvailable, the cgroup's limit
 /// less its usage (Slurm confines jobs with cgroups) and `ulimit -v`.
 [[nodiscard]] double available_memory_bytes();
