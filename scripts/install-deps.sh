@@ -6,13 +6,16 @@
 #   scripts/install-deps.sh --missing LIST...             print what is missing of the lists
 #
 # The lists:
-#   runtime   build and run minesim: compiler, CMake, the libraries it links, Open MPI;
-#   analysis  the Python plotting and analysis stack (analysis/, run with /usr/bin/python3);
+#   runtime   build and run minesim: compiler, CMake, the libraries it links, Open MPI, and
+#             pybind11 with Python's headers for the Python module (docs/python.md);
+#   analysis  the Python plotting and analysis stack (analysis/ and the Python module, run
+#             with /usr/bin/python3);
 #   test      the test suite: GoogleTest, HDF5's command-line tools, pytest, a Python venv
 #             (the analysis package's install test), R with hdf5r (analysis/R), Slurm and
 #             munge (a one-node Slurm cluster started by the test itself), and clang-14 with
 #             libFuzzer, the compiler-rt sanitizer runtimes, LLVM's OpenMP runtime and
-#             llvm-symbolizer (the fuzz target and the ThreadSanitizer build, docs/hardening.md).
+#             llvm-symbolizer (the fuzz target and the ThreadSanitizer build, docs/hardening.md),
+#             and Jupyter's nbconvert with a Python kernel (the notebook the suite executes).
 # scripts/baseline.sh installs runtime and analysis; scripts/test.sh installs all three.
 # Installing Slurm or munge starts their system services (Debian's default); the tests start
 # their own daemons, so this script stops and disables services that it installed itself.
@@ -22,10 +25,10 @@ set -euo pipefail
 runtime=(
   build-essential cmake git pkg-config
   libboost-graph-dev libeigen3-dev libhdf5-dev libtoml11-dev libopenmpi-dev openmpi-bin
-  librandom123-dev libcli11-dev
+  librandom123-dev libcli11-dev pybind11-dev python3-dev
 )
 analysis=(
-  python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
+  python3 python3-h5py python3-numpy python3-pandas python3-matplotlib python3-scipy
   python3-xarray python3-h5netcdf
 )
 test=(
@@ -33,6 +36,7 @@ test=(
   r-base-core r-cran-hdf5r
   slurm-wlm munge
   clang-14 llvm-14 libfuzzer-14-dev libclang-rt-14-dev libomp-14-dev
+  python3-nbconvert python3-ipykernel jupyter-nbconvert
 )
 
 usage() {

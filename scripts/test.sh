@@ -17,7 +17,7 @@ jobs=$(nproc)
 elapsed() { echo "test.sh: $1 after $((SECONDS - start)) s"; }
 
 bash scripts/install-deps.sh runtime analysis test
-bash scripts/build.sh -DMINESIM_WARNINGS_AS_ERRORS=ON -DMINESIM_BUILD_TESTS=ON
+bash scripts/build.sh -DMINESIM_WARNINGS_AS_ERRORS=ON -DMINESIM_BUILD_TESTS=ON -DMINESIM_BUILD_PYTHON=ON
 (cd build && ctest --output-on-failure -j "$jobs" --timeout 600)
 elapsed "test suite passed"
 

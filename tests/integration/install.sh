@@ -95,4 +95,28 @@ EOF
 PYTHONDONTWRITEBYTECODE=1 "$share/analysis/plot_run.py" --help >/dev/null ||
   fail "installed plot_run.py --help failed"
 [ "$(ls -A)" = "$(printf 'check.txt\nrun.h5')" ] || fail "unexpected files in the working folder: $(ls -A)"
+
+# The Python module, where this build has it (MINESIM_BUILD_PYTHON=ON): installed with the
+# readers it re-exports, it imports and steps a run from the installed tree alone.
+if compgen -G "$build/python/minesim/_minesim*.so" >/dev/null; then
+  site=$(find "$prefix/lib" -path '*/dist-packages/minesim' -type d)
+  [ -n "$site" ] || fail "the Python module is built but not installed under PREFIX/lib"
+  site=$(dirname "$site")
+  for file in "$src"/python/minesim/*.py "$src/analysis/minesim_io.py" "$src/analysis/minesim_labels.py"; do
+    [ -f "$site/$(basename "$file")" ] || [ -f "$site/minesim/$(basename "$file")" ] ||
+      fail "$(basename "$file") not installed beside the Python module"
+  done
+  ! ldd "$site"/minesim/_minesim*.so | grep -q -e "not found" -e "$build" ||
+    fail "the installed Python module needs a library from the build tree, or a missing one"
+  "${bare[@]}" "PYTHONPATH=$site" PYTHONDONTWRITEBYTECODE=1 "$py" - "$share/scenarios/baseline.toml" <<'EOF' ||
+import sys
+import minesim
+sim = minesim.Simulation(sys.argv[1], seed=3, set={"simulation.steps": 3, "households.count": 1000})
+sim.run()
+assert len(sim.timeseries()) == 4
+assert len(sim.households()) == 1000
+print(f"installed Python module: {minesim.__file__}")
+EOF
+    fail "the installed Python module could not step a run"
+fi
 echo "ok: install"

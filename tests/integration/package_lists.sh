@@ -2,8 +2,9 @@
 # The package lists of scripts/install-deps.sh: usage: package_lists.sh (from the repository root).
 # Checks that each list prints, that an unknown list is refused, that the runtime and analysis
 # lists (what scripts/baseline.sh installs) hold no test tools, that every Python module the
-# analysis scripts import comes from a package of the analysis list, and that the baseline
-# command installs runtime and analysis only and builds the minesim target only.
+# analysis scripts and the Python module import comes from a package of the analysis list,
+# and that the baseline command installs runtime and analysis only and builds the minesim
+# target only.
 set -euo pipefail
 fail() { echo "FAIL: $*" >&2; exit 1; }
 deps=scripts/install-deps.sh
@@ -32,9 +33,10 @@ done
 modules=$(/usr/bin/python3 - <<'PY'
 import ast, pathlib, sys
 stdlib = set(sys.stdlib_module_names)
-local = {p.stem for p in pathlib.Path("analysis").glob("*.py")}
+sources = [*pathlib.Path("analysis").glob("*.py"), *pathlib.Path("python/minesim").glob("*.py")]
+local = {p.stem for p in sources} | {"minesim"}
 found = set()
-for path in pathlib.Path("analysis").glob("*.py"):
+for path in sources:
     for node in ast.walk(ast.parse(path.read_text())):
         names = []
         if isinstance(node, ast.Import):

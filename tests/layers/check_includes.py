@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Check the include graph between minesim's layers (docs/architecture.md).
 
-From the bottom: engine; scenario and network; agents; model; io; batch; app. A file may
-include headers of its own layer and of the layers below it, never above. HDF5 headers
-belong to io alone and Boost.Graph to network alone. Relative includes that climb out of a
+From the bottom: engine; scenario and network; agents; model; io; batch; app; the Python
+module (python/). A file may include headers of its own layer and of the layers below it,
+never above. HDF5 headers belong to io alone and Boost.Graph to network alone. Relative includes that climb out of a
 folder ("../") are refused, since they would bypass the include roots the build enforces.
 
     check_includes.py [ROOT]          check, exit 1 on a violation
@@ -26,6 +26,9 @@ LAYERS = {
     "batch": ("src/batch", {"engine", "scenario", "io", "sensitivity"}),
     "app": ("app", {"engine", "scenario", "network", "agents", "model", "sensitivity", "io",
                     "batch"}),
+    # The Python module: the command line's library and everything below it.
+    "python": ("python", {"engine", "scenario", "network", "agents", "model", "sensitivity",
+                          "io", "batch", "app"}),
 }
 # Third-party headers confined to one layer.
 CONFINED = {"H5Cpp.h": "io", "hdf5.h": "io", "H5": "io", "boost/graph/": "network"}
