@@ -122,7 +122,7 @@ if [ -n "$running" ]; then
   [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "a batch that lost a worker rank exited $rc"
 fi
 echo "$landed of $kills kills landed in a running batch"
-lost=$(grep -o 'run [a-z_0-9]* failed: MPI rank' "$tmp/log" | sort -u | wc -l)
+lost=$( (grep -o 'run [a-z_0-9]* failed: MPI rank' "$tmp/log" || true) | sort -u | wc -l)
 echo "$lost runs of lost worker ranks recorded as failed, to be redone"
 
 finished=0
