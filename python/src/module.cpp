@@ -74,6 +74,7 @@ public:
   /// the step under way and raises KeyboardInterrupt there.
   void step(std::int64_t n) {
     if (n < 0) throw py::value_error("step(n): n must be 0 or more, got " + std::to_string(n));
+    const Busy busy(*this, "step");
     const std::int64_t left = steps() - step_now();
     if (n > left) {
       throw py::value_error("step(" + std::to_string(n) + "): " +
@@ -105,6 +106,7 @@ public:
   /// and the key must be one the calendar may set. Recorded in the scenario's calendar, so
   /// the resolved scenario of a saved run holds it and `minesim rerun` repeats it.
   void set(const std::string& assignment) {
+    const Busy busy(*this, "set");
     if (sim_->world().params.game.tripartite) {
       throw InputError("Simulation.set: game mode (game.tripartite) has no calendar to set "
                        "parameters with");
@@ -146,8 +148,16 @@ public:
 
   /// Every time series so far: (name, values for steps 0..step_now, units, description, kind).
   [[nodiscard]] py::list timeseries() const {
+    const Busy busy(*this, "timeseries");
     py::list out;
-    for (const TimeSeries& s : sim_->metrics().timeseries()) {
+    // Game mode records the game's series; a region's are the metrics' own (no copy of the
+    // event rows that output_so_far() would make).
+    const std::vector<TimeSeries> game = sim_->world().params.game.tripartite
+                                             ? sim_->output_so_far().timeseries
+                                             : std::vector<TimeSeries>{};
+    const std::vector<TimeSeries>& series =
+        sim_->world().params.game.tripartite ? game : sim_->metrics().timeseries();
+    for (const TimeSeries& s : series) {
       py::array_t<double> values(static_cast<py::ssize_t>(s.values.size()), s.values.data());
       out.append(py::make_tuple(s.name, values, s.units, s.description,
                                 std::string(series_kind_name(s.kind))));
@@ -190,6 +200,7 @@ public:
 
   /// The event table `name` so far: (description, [(column, values, units, description)]).
   [[nodiscard]] py::tuple events(const std::string& name) const {
+    const Busy busy(*this, "events");
     const RunRecord so_far = sim_->output_so_far();
     std::string known;
     for (const EventTable& t : so_far.events) {
@@ -213,6 +224,7 @@ public:
 
   /// Write the run file of this complete run to `path`, as `minesim run` writes it.
   void save(const std::string& path, const std::string& command_line) const {
+    const Busy busy(*this, "save");
     if (step_now() != steps()) {
       throw py::value_error("save: the run is at step " + std::to_string(step_now()) + " of " +
                             std::to_string(steps()) +
@@ -229,10 +241,30 @@ public:
   }
 
 private:
+  /// Held while a call uses the simulation: a call from another Python thread meanwhile (a
+  /// step runs without the GIL) is refused instead of racing it.
+  class Busy {
+  public:
+    Busy(const Run& run, const char* what) : run_(run) {
+      if (run_.busy_.exchange(true)) {
+        throw std::runtime_error(std::string(what) +
+                                 ": the simulation is in use by another thread (a step "
+                                 "runs); wait for it to return");
+      }
+    }
+    ~Busy() { run_.busy_.store(false); }
+    Busy(const Busy&) = delete;
+    Busy& operator=(const Busy&) = delete;
+
+  private:
+    const Run& run_;
+  };
+
   static py::object to_python(const Value& value) {
     return std::visit([](const auto& v) { return py::object(py::cast(v)); }, value);
   }
 
+  mutable std::atomic<bool> busy_{false};
   LoadedScenario scenario_;
   std::vector<std::string> overrides_; ///< as given, the seed last
   int threads_ = 1;

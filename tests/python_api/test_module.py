@@ -388,6 +388,44 @@ def test_ctrl_c_stops_at_the_end_of_a_step_and_the_run_goes_on():
     assert sim.step_now == stopped + 1
 
 
+def test_a_second_thread_cannot_use_a_simulation_while_it_steps():
+    sim = minesim.Simulation(BASELINE, seed=5, threads=1, set={"simulation.steps": 1200})
+    stepping = threading.Thread(target=sim.step, args=(600,))
+    stepping.start()
+    refused = []
+    try:
+        while sim.step_now == 0:  # the step has begun
+            time.sleep(0.001)
+        for call in (lambda: sim.step(1), lambda: sim.set("policy.digital_platform", True),
+                     sim.timeseries, lambda: sim.events("negotiations")):
+            with pytest.raises(RuntimeError, match="in use by another thread") as error:
+                call()
+            refused.append(str(error.value))
+    finally:
+        stepping.join()
+    assert len(refused) == 4 and sim.step_now == 600
+    sim.step(1)  # free again
+    assert sim.step_now == 601
+
+
+def test_game_mode_steps_and_gives_the_games_series(tmp_path):
+    game = REPO / "scenarios" / "game" / "convergent.toml"
+    sim = minesim.Simulation(game, seed=2, set={"simulation.steps": 24})
+    sim.run()
+    series = sim.timeseries()
+    assert len(series) == 25
+    sim.save(tmp_path / "game.h5")
+    with h5py.File(tmp_path / "game.h5", "r") as f:
+        assert sorted(series.columns) == sorted(k for k in f["timeseries"] if k != "step")
+        for name in series.columns:
+            assert same_bits(series[name].to_numpy(), f["timeseries"][name][()])
+    with pytest.raises(ValueError, match="game mode"):
+        sim.households()
+    with pytest.raises(minesim.ScenarioError, match="game mode"):
+        minesim.Simulation(game, set={"simulation.steps": 24}).set("policy.digital_platform",
+                                                                    True)
+
+
 # --- batches and readers ------------------------------------------------------------------
 
 @needs_exe
