@@ -4,7 +4,10 @@
 #   PREFIX/share/minesim/scenarios/             scenario and batch files, PARAMETERS.md, and
 #                                               the Slurm job scripts (batches/*.sbatch)
 #   PREFIX/share/minesim/analysis/              the analysis scripts, run where they lie (they
-#                                               import minesim_io from their own folder)
+#                                               import minesim_io from their own folder), and
+#                                               the notebooks
+#   PREFIX/lib/python3.X/dist-packages/         the Python module, when built
+#                                               (cmake/sources_python.cmake)
 #   PREFIX/share/doc/minesim/                   docs/*.md and docs/img
 #
 # The tree keeps the layout of the repository below share/minesim, so batch and study files
@@ -58,6 +61,10 @@ foreach(file IN LISTS minesim_analysis_files)
     install(FILES ${file} DESTINATION ${MINESIM_INSTALL_DATADIR}/analysis)
   endif()
 endforeach()
+# The notebooks keep their place two folders below the scenarios they read.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/analysis/notebooks
+        DESTINATION ${MINESIM_INSTALL_DATADIR}/analysis OPTIONAL
+        PATTERN ".ipynb_checkpoints" EXCLUDE)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/analysis/R DESTINATION ${MINESIM_INSTALL_DATADIR}/analysis
         OPTIONAL USE_SOURCE_PERMISSIONS
         PATTERN ".Rhistory" EXCLUDE PATTERN ".RData" EXCLUDE PATTERN ".Rproj.user" EXCLUDE)

@@ -42,6 +42,10 @@ for file in "$src/analysis/pyproject.toml" "$src"/analysis/*.md; do
   [ ! -e "$file" ] || cmp -s "$file" "$share/analysis/$(basename "$file")" ||
     fail "analysis/$(basename "$file") not installed"
 done
+if [ -d "$src/analysis/notebooks" ]; then
+  diff -r "$src/analysis/notebooks" "$share/analysis/notebooks" >&2 ||
+    fail "analysis/notebooks not installed as they are"
+fi
 if [ -d "$src/analysis/R" ]; then
   diff -r "$src/analysis/R" "$share/analysis/R" >&2 || fail "analysis/R not installed as it is"
 fi
