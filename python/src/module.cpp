@@ -208,12 +208,12 @@ public:
       if (t.name != name) continue;
       py::list columns;
       for (const Column& c : t.columns) {
+        const bool integer = c.is_integer || !c.integer.empty(); // known without rows too
         const py::object values =
-            c.integer.empty()
-                ? py::object(
-                      py::array_t<double>(static_cast<py::ssize_t>(c.real.size()), c.real.data()))
-                : py::object(py::array_t<std::int64_t>(static_cast<py::ssize_t>(c.integer.size()),
-                                                       c.integer.data()));
+            integer ? py::object(py::array_t<std::int64_t>(
+                          static_cast<py::ssize_t>(c.integer.size()), c.integer.data()))
+                    : py::object(py::array_t<double>(static_cast<py::ssize_t>(c.real.size()),
+                                                     c.real.data()));
         columns.append(py::make_tuple(c.name, values, c.units, c.description));
       }
       return py::make_tuple(t.description, columns);

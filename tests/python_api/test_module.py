@@ -277,6 +277,13 @@ def test_events_are_the_run_files_event_tables(tmp_path, finished):
         finished.events("disputes")
 
 
+def test_an_event_table_without_rows_keeps_its_column_types():
+    sim = minesim.Simulation(BASELINE, seed=5, set=SMALL)
+    table = sim.events("negotiations")  # at step 0, before any negotiation
+    assert len(table) == 0
+    assert table["offer_yuan"].dtype == np.float64 and table["step"].dtype == np.int64
+
+
 def test_timeseries_carry_units_descriptions_and_kinds(finished):
     series = finished.timeseries()
     assert series.index.name == "step" and len(series) == 37
