@@ -17,6 +17,7 @@ Units are in each object's ``attrs["units"]`` (a dict by column); descriptions i
 """
 
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,8 @@ def _toml(value):
     if isinstance(value, str):
         # A TOML basic string: the loader then reads exactly this text.
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        escaped = "".join(c if c >= " " or c == "\t" else "\\u%04x" % ord(c) for c in escaped)
+        escaped = "".join(c if (c >= " " and c != "\x7f") or c == "\t" else "\\u%04x" % ord(c)
+                          for c in escaped)
         return '"' + escaped + '"'
     raise TypeError(
         "a parameter value must be a bool, int, float or str, got %s" % type(value).__name__)
@@ -201,8 +203,7 @@ class Simulation:
                     store, ", ".join(map(repr, unknown)), ", ".join(names)))
             by_name = {c[0]: c for c in found}
             found = [by_name[c] for c in columns]
-        frame = _frame(found, index_name=store[:-1] if store != "households" else "household")
-        return frame
+        return _frame(found, index_name=store[:-1])
 
     def network(self):
         """The households' network as a ``scipy.sparse.csr_matrix`` (symmetric, ones for
@@ -227,7 +228,6 @@ class Simulation:
     def save(self, path, overwrite=False):
         """Write the run file of the finished run, as ``minesim run`` writes it
         (docs/output-format.md). Refuses to replace a file unless ``overwrite``."""
-        import os
         path = os.fspath(path)
         if os.path.exists(path) and not overwrite:
             raise FileExistsError("%s: output file exists; pass overwrite=True to replace it"
@@ -241,7 +241,6 @@ def batch(batch_file, out_dir, workers=2, threads=None, quiet=True, allow_large=
     is resumed. Raises :class:`ScenarioError` for a bad batch file, RuntimeError when runs
     failed (rerunning the call retries them), KeyboardInterrupt on Ctrl-C (the folder can
     then be resumed)."""
-    import os
     outcome = _minesim.run_batch(os.fspath(batch_file), os.fspath(out_dir),
                                  None if workers is None else int(workers),
                                  None if threads is None else int(threads),
