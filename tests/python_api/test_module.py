@@ -65,6 +65,14 @@ def datasets(path):
 
 
 @pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The small run by `minesim run` on one thread: the file the module is compared with."""
+    if not EXE:
+        pytest.skip("MINESIM_EXE (the minesim executable) is not set")
+    return cli_run(tmp_path_factory.mktemp("cli") / "cli.h5", threads=1)
+
+
+@pytest.fixture(scope="module")
 def finished():
     """A small run stepped to its end on two threads."""
     sim = minesim.Simulation(BASELINE, seed=5, threads=2, set=SMALL)
@@ -105,8 +113,8 @@ def test_stepping_past_the_end_or_backwards_is_refused():
 
 @needs_exe
 @pytest.mark.parametrize("chunks", [[36], [1] * 36, [1, 5, 7, 23]])
-def test_series_stepped_in_any_chunks_equal_the_command_lines_bit_for_bit(tmp_path, chunks):
-    reference = cli_run(tmp_path / "cli.h5", threads=1)
+def test_series_stepped_in_any_chunks_equal_the_command_lines_bit_for_bit(chunks,
+                                                                              reference):
     sim = minesim.Simulation(BASELINE, seed=5, threads=2, set=SMALL)
     for n in chunks:
         sim.step(n)
@@ -120,8 +128,7 @@ def test_series_stepped_in_any_chunks_equal_the_command_lines_bit_for_bit(tmp_pa
 
 
 @needs_exe
-def test_saved_run_file_holds_the_command_lines_datasets(tmp_path, finished):
-    reference = cli_run(tmp_path / "cli.h5", threads=1)
+def test_saved_run_file_holds_the_command_lines_datasets(tmp_path, finished, reference):
     finished.save(tmp_path / "py.h5")
     ours, theirs = datasets(tmp_path / "py.h5"), datasets(reference)
     assert sorted(ours) == sorted(theirs)
@@ -232,8 +239,7 @@ def test_latents_stay_in_the_unit_interval_and_villages_index_their_households(f
 
 
 @needs_exe
-def test_entity_tables_agree_with_the_run_file(tmp_path, finished):
-    reference = cli_run(tmp_path / "cli.h5", threads=1)
+def test_entity_tables_agree_with_the_run_file(finished, reference):
     with h5py.File(reference, "r") as f:
         for store, table in [("villages", finished.villages()), ("mines", finished.mines()),
                              ("governments", finished.governments())]:
@@ -248,8 +254,7 @@ def test_entity_tables_agree_with_the_run_file(tmp_path, finished):
 
 
 @needs_exe
-def test_network_is_the_run_files_csr_over_the_models_arrays(tmp_path, finished):
-    reference = cli_run(tmp_path / "cli.h5", threads=1)
+def test_network_is_the_run_files_csr_over_the_models_arrays(finished, reference):
     matrix = finished.network()
     raw_indptr, raw_indices, n = finished._run.network()
     assert matrix.shape == (800, 800) and n == 800
@@ -262,8 +267,7 @@ def test_network_is_the_run_files_csr_over_the_models_arrays(tmp_path, finished)
 
 
 @needs_exe
-def test_events_are_the_run_files_event_tables(tmp_path, finished):
-    reference = cli_run(tmp_path / "cli.h5", threads=1)
+def test_events_are_the_run_files_event_tables(finished, reference):
     with h5py.File(reference, "r") as f:
         for name in ("negotiations", "inspections"):
             table = finished.events(name)
@@ -451,7 +455,8 @@ def test_batch_runs_like_the_command_line(tmp_path):
 
 def test_a_bad_batch_file_is_a_scenario_error(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('scenario = "%s"\nreplicates = 2\nseed = 1\n[set]\nhouseholds.cout = 5\n' % BASELINE)
+    bad.write_text('scenario = "%s"\nreplicates = 2\nseed = 1\n[set]\nhouseholds.cout = 5\n'
+                   % BASELINE)
     with pytest.raises(minesim.ScenarioError, match="households.cout"):
         minesim.batch(bad, tmp_path / "out")
     assert not (tmp_path / "out").exists()
