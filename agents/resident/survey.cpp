@@ -53,10 +53,14 @@ void validate(const SurveyParams& p, const std::array<std::vector<double>, laten
   }
 }
 
-/// a * b of the indirect effect P -> C -> S from construct scores.
+/// a * b of the indirect effect P -> C -> S from construct scores: structural_paths'
+/// paths[path_C_P] * paths[path_S_C], computed alike, without its other two regressions.
 double indirect_effect(const Eigen::MatrixXd& scores) {
-  const SurveyPaths paths = structural_paths(scores);
-  return paths[path_C_P] * paths[path_S_C];
+  const auto col = [&](Latent x) { return scores.col(static_cast<Eigen::Index>(x)); };
+  const double a = standardized_ols(col(latent_C), col(latent_P))(0);
+  Eigen::MatrixXd predictors(scores.rows(), 3);
+  predictors << col(latent_C), col(latent_P), col(latent_R);
+  return a * standardized_ols(col(latent_S), predictors)(0);
 }
 
 } // namespace
@@ -139,15 +143,15 @@ SurveyResult run_survey(const SurveyParams& params,
   r.paths = structural_paths(scores);
   r.indirect_effect = r.paths[path_C_P] * r.paths[path_S_C];
 
-  const ResampleBits bits = [&](std::uint64_t resample, std::uint64_t draw) {
-    return CounterRng(seed, streams.bootstrap, counter_step, resample).bits(draw);
+  const ResampleBlock blocks = [&](std::uint64_t resample, std::uint64_t b) {
+    return CounterRng(seed, streams.bootstrap, counter_step, resample).block(b);
   };
   const ResampleStatistic statistic = [&](std::span<const Eigen::Index> rows) {
     const std::vector<Eigen::Index> index(rows.begin(), rows.end());
     return indirect_effect(scores(index, Eigen::all));
   };
   const Interval ci = bootstrap_percentile_interval(n, params.bootstrap_resamples,
-                                                    params.interval_level, bits, statistic);
+                                                    params.interval_level, blocks, statistic);
   r.indirect_ci_low = ci.low;
   r.indirect_ci_high = ci.high;
   return r;

@@ -6,6 +6,7 @@
 #include <boost/math/distributions/chi_squared.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -129,7 +130,7 @@ Eigen::VectorXd standardized_ols(const Eigen::VectorXd& y, const Eigen::MatrixXd
 }
 
 std::vector<double> bootstrap_replicates(Eigen::Index n, std::int64_t resamples,
-                                         const ResampleBits& bits,
+                                         const ResampleBlock& blocks,
                                          const ResampleStatistic& statistic) {
   if (resamples <= 0 || n <= 0) return {};
   std::vector<double> values(static_cast<std::size_t>(resamples), nan);
@@ -141,10 +142,12 @@ std::vector<double> bootstrap_replicates(Eigen::Index n, std::int64_t resamples,
 #pragma omp for schedule(static)
     for (std::int64_t r = 0; r < resamples; ++r) {
       try {
+        std::array<std::uint64_t, 4> block{};
         for (std::uint64_t k = 0; k < rows; ++k) {
+          if (k % 4 == 0) block = blocks(static_cast<std::uint64_t>(r), k / 4);
           // Lemire's multiply-shift, as CounterRng::below: uniform on [0, n).
-          const auto row = static_cast<std::uint64_t>(
-              (static_cast<uint128>(bits(static_cast<std::uint64_t>(r), k)) * rows) >> 64);
+          const auto row =
+              static_cast<std::uint64_t>((static_cast<uint128>(block[k % 4]) * rows) >> 64);
           selected[k] = static_cast<Eigen::Index>(row);
         }
         values[static_cast<std::size_t>(r)] = statistic(selected);
@@ -169,9 +172,9 @@ Interval percentile_interval(std::vector<double> values, double level) {
 }
 
 Interval bootstrap_percentile_interval(Eigen::Index n, std::int64_t resamples, double level,
-                                       const ResampleBits& bits,
+                                       const ResampleBlock& blocks,
                                        const ResampleStatistic& statistic) {
-  return percentile_interval(bootstrap_replicates(n, resamples, bits, statistic), level);
+  return percentile_interval(bootstrap_replicates(n, resamples, blocks, statistic), level);
 }
 
 } // namespace minesim

@@ -13,6 +13,7 @@
 // independently and stored by resample number.
 #include <Eigen/Dense>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -62,9 +63,11 @@ struct Bartlett {
 /// X differ in length.
 [[nodiscard]] Eigen::VectorXd standardized_ols(const Eigen::VectorXd& y, const Eigen::MatrixXd& X);
 
-/// 64 random bits for draw k of bootstrap resample `resample`; must be a pure function
-/// (callers build it from a CounterRng keyed by the resample number).
-using ResampleBits = std::function<std::uint64_t(std::uint64_t resample, std::uint64_t k)>;
+/// The 64-bit draws 4b .. 4b + 3 of bootstrap resample `resample`, as one block; must be a
+/// pure function (callers build it from CounterRng::block keyed by the resample number, so
+/// draw k is CounterRng::bits(k)). One call serves four rows.
+using ResampleBlock =
+    std::function<std::array<std::uint64_t, 4>(std::uint64_t resample, std::uint64_t b)>;
 
 /// A statistic of the rows selected by one resample (indices into the original rows,
 /// with repetition). Called concurrently from several threads: it must not write shared
@@ -72,10 +75,10 @@ using ResampleBits = std::function<std::uint64_t(std::uint64_t resample, std::ui
 using ResampleStatistic = std::function<double(std::span<const Eigen::Index> rows)>;
 
 /// The statistic over `resamples` bootstrap resamples of n rows: resample r draws row k as
-/// floor(bits(r, k) * n / 2^64) for k = 0 .. n - 1. Entry r of the result belongs to
-/// resample r whatever the thread count.
+/// floor(x * n / 2^64) with x = blocks(r, k / 4)[k % 4], for k = 0 .. n - 1. Entry r of the result
+/// belongs to resample r whatever the thread count.
 [[nodiscard]] std::vector<double> bootstrap_replicates(Eigen::Index n, std::int64_t resamples,
-                                                       const ResampleBits& bits,
+                                                       const ResampleBlock& blocks,
                                                        const ResampleStatistic& statistic);
 
 /// An interval [low, high].
@@ -90,7 +93,7 @@ struct Interval {
 
 /// Bootstrap percentile interval: percentile_interval(bootstrap_replicates(...), level).
 [[nodiscard]] Interval bootstrap_percentile_interval(Eigen::Index n, std::int64_t resamples,
-                                                     double level, const ResampleBits& bits,
+                                                     double level, const ResampleBlock& blocks,
                                                      const ResampleStatistic& statistic);
 
 } // namespace minesim

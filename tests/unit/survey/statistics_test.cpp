@@ -277,9 +277,9 @@ double indirect(const Eigen::MatrixXd& v, std::span<const Eigen::Index> rows) {
   return a * standardized_ols(m.col(4), predictors)(0);
 }
 
-ResampleBits bits_from(std::uint64_t seed) {
-  return [seed](std::uint64_t resample, std::uint64_t k) {
-    return CounterRng(seed, streams::perception, 99, resample).bits(k);
+ResampleBlock bits_from(std::uint64_t seed) {
+  return [seed](std::uint64_t resample, std::uint64_t b) {
+    return CounterRng(seed, streams::perception, 99, resample).block(b);
   };
 }
 
@@ -314,17 +314,35 @@ TEST(SurveyStatistics, BootstrapIntervalCoverageIsNearNominal) {
 }
 
 TEST(SurveyStatistics, BootstrapResamplesDrawRowsAsDocumented) {
-  // Resample r's row k is floor(bits(r, k) * n / 2^64): with n = 4 the top two bits.
-  const ResampleBits bits = bits_from(3);
-  const auto replicates = bootstrap_replicates(4, 3, bits, [&](std::span<const Eigen::Index> rows) {
-    return static_cast<double>(rows[0] * 1000 + rows[1] * 100 + rows[2] * 10 + rows[3]);
-  });
+  // Resample r's row k is floor(x * n / 2^64) with x draw k of the resample's stream
+  // (CounterRng::bits(k), lane k % 4 of block k / 4): with n = 4 the top two bits. Six rows
+  // reach into the second block.
+  const auto replicates =
+      bootstrap_replicates(4, 3, bits_from(3), [&](std::span<const Eigen::Index> rows) {
+        EXPECT_EQ(rows.size(), 4u);
+        return static_cast<double>(rows[0] * 1000 + rows[1] * 100 + rows[2] * 10 + rows[3]);
+      });
   ASSERT_EQ(replicates.size(), 3u);
   for (std::uint64_t r = 0; r < 3; ++r) {
+    const CounterRng rng(3, streams::perception, 99, r);
     double expected = 0.0;
     for (std::uint64_t k = 0; k < 4; ++k)
-      expected = expected * 10 + static_cast<double>(bits(r, k) >> 62);
+      expected = expected * 10 + static_cast<double>(rng.bits(k) >> 62);
     EXPECT_EQ(replicates[r], expected);
+  }
+  const auto six =
+      bootstrap_replicates(6, 2, bits_from(3), [&](std::span<const Eigen::Index> rows) {
+        double code = 0.0;
+        for (const Eigen::Index row : rows)
+          code = code * 10 + static_cast<double>(row);
+        return code;
+      });
+  for (std::uint64_t r = 0; r < 2; ++r) {
+    const CounterRng rng(3, streams::perception, 99, r);
+    double expected = 0.0;
+    for (std::uint64_t k = 0; k < 6; ++k)
+      expected = expected * 10 + static_cast<double>(rng.below(k, 6));
+    EXPECT_EQ(six[r], expected);
   }
 }
 
