@@ -64,19 +64,30 @@ inline NeighbourTally tally_neighbours(std::span<const SeenByNeighbours> seen,
                                        const std::array<std::uint32_t, 2>& thresholds) {
   std::uint32_t participating = 0, petitioning = 0, compensated = 0;
   double ratio_sum = 0.0, best = 0.0;
-  std::array<std::uint64_t, 4> draws{};
-  for (std::size_t k = 0; k < nbrs.size(); ++k) {
-    if (k % 16 == 0) draws = rng.block(k / 16);
-    const SeenByNeighbours& j = seen[nbrs[k]];
-    participating += j.participating;
-    petitioning += j.petitioning;
-    compensated += j.compensation_ratio >= 0.0F ? 1U : 0U;
-    ratio_sum += static_cast<double>(std::max(j.compensation_ratio, 0.0F));
-    const bool heard = CounterRng::lane16(draws, k) < thresholds[j.participating != 0 ? 1 : 0];
-    best = std::max(best, static_cast<double>(heard) * j.informed);
+  const std::size_t degree = nbrs.size();
+  // Blocks of 16 ties, each tie's draw a 16-bit lane of the block's four words taken low
+  // lane first (CounterRng::lane16), so that the loop shifts a word instead of indexing.
+  for (std::size_t first = 0; first < degree; first += 16) {
+    const std::array<std::uint64_t, 4> draws = rng.block(first / 16);
+    const std::size_t end = std::min(degree, first + 16);
+    for (std::size_t k = first; k < end; ++k) {
+      const std::uint64_t word = draws[(k - first) / 4];
+      const auto draw = static_cast<std::uint32_t>((word >> (16 * (k % 4))) & 0xFFFFU);
+      const SeenByNeighbours& j = seen[nbrs[k]];
+      participating += j.participating;
+      petitioning += j.petitioning;
+      compensated += j.compensation_ratio >= 0.0F ? 1U : 0U;
+      ratio_sum += static_cast<double>(std::max(j.compensation_ratio, 0.0F));
+      const bool heard = draw < thresholds[j.participating != 0 ? 1 : 0];
+      best = std::max(best, static_cast<double>(heard) * j.informed);
+    }
   }
   return {participating, petitioning, compensated, ratio_sum, best};
 }
+
+/// Below this size (a typical core's L2 cache) the neighbourhood pass reads the records of
+/// the neighbours without prefetching them.
+constexpr std::size_t prefetch_above_bytes = std::size_t{1} << 20;
 
 /// The month's one pass over the network, after the negotiations and payments (docs/odd.md
 /// §3.8): hearings (rev. 2: staggered by village, each village every hearing_interval months,
@@ -106,6 +117,7 @@ void walk_neighbourhoods(const World& w, const NeighbourhoodWrites& out, std::in
       CounterRng::threshold16(pp.diffusion_from_other),
       CounterRng::threshold16(pp.diffusion_from_participant)};
   const auto seed = seed_of(w);
+  const bool prefetch = seen.size_bytes() > prefetch_above_bytes;
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < h.size(); ++i) {
     const bool attends = h.participating[i] != 0 && holds_hearing(step, h.village[i], interval);
@@ -113,8 +125,9 @@ void walk_neighbourhoods(const World& w, const NeighbourhoodWrites& out, std::in
         static_cast<std::uint16_t>(((h.hearings_attended[i] << 1) | (attends ? 1 : 0)) & 0x0FFF);
     const double own = h.informed[i];
     // About one tie in twenty leads out of the village, to a record that is not in cache:
-    // ask for those of a household two ahead now, so that the waits overlap.
-    if (i + 2 < h.size())
+    // ask for those of a household two ahead now, so that the waits overlap. Records that
+    // fit in the core's cache need no asking.
+    if (prefetch && i + 2 < h.size())
       for (const std::uint32_t j : w.network.neighbours(i + 2))
         __builtin_prefetch(&seen[j]);
     const NeighbourTally tally = tally_neighbours(
