@@ -7,6 +7,9 @@
 namespace minesim {
 
 double prospect_value(double g, double exponent, double loss_aversion) {
+  // No gap is worth nothing: pow(0, a) is +0 for a > 0, and many households have no gap (no
+  // damage, or no compensated neighbour), so they skip the call.
+  if (g == 0.0 && exponent > 0.0) return 0.0;
   return g >= 0.0 ? std::pow(g, exponent) : -loss_aversion * std::pow(-g, exponent);
 }
 
