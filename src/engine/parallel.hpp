@@ -68,4 +68,41 @@ private:
   std::vector<double> partial_;
 };
 
+/// Number of indices tested serially in one chunk of collect_in_order.
+inline constexpr std::size_t collect_chunk = 16384;
+
+/// The indices i in [0, n) with keep(i), in increasing order, found in parallel. Each chunk
+/// of collect_chunk indices counts its kept indices; the counts give every chunk its first
+/// rank; make_room(total) is called once; then emit(rank, i) for each kept index, rank
+/// 0, 1, ... in index order. The calls and ranks are the serial loop's for any thread count.
+/// keep must be a pure function of i; emit(rank, i) is called concurrently for distinct
+/// ranks. `first` is scratch, reused between calls. Returns the number kept.
+template <class Keep, class MakeRoom, class Emit>
+std::size_t collect_in_order(std::size_t n, std::vector<std::size_t>& first, Keep&& keep,
+                             MakeRoom&& make_room, Emit&& emit) {
+  const std::size_t chunks = (n + collect_chunk - 1) / collect_chunk;
+  if (first.size() < chunks + 1) first.resize(chunks + 1); // only before the first step
+#pragma omp parallel for schedule(static)
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const std::size_t end = std::min(n, (c + 1) * collect_chunk);
+    std::size_t kept = 0;
+    for (std::size_t i = c * collect_chunk; i < end; ++i)
+      kept += keep(i) ? 1 : 0;
+    first[c + 1] = kept;
+  }
+  first[0] = 0;
+  for (std::size_t c = 0; c < chunks; ++c)
+    first[c + 1] += first[c];
+  const std::size_t total = first[chunks];
+  make_room(total);
+#pragma omp parallel for schedule(static)
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const std::size_t end = std::min(n, (c + 1) * collect_chunk);
+    std::size_t rank = first[c];
+    for (std::size_t i = c * collect_chunk; i < end; ++i)
+      if (keep(i)) emit(rank++, i);
+  }
+  return total;
+}
+
 } // namespace minesim

@@ -39,7 +39,8 @@ void expect_identical(const Outcome& a, const Outcome& b) {
 } // namespace
 
 TEST(Determinism, OneAndTwoThreadsGiveIdenticalResultsDeGroot) {
-  // More than one sum chunk (4096 households), so chunked sums are exercised.
+  // More than one sum chunk (4096 households), so chunked sums are exercised, and a few
+  // thousand due rounds a month, so the queues are sorted by the parallel sort.
   const Parameters p =
       scenarios_for_tests::baseline_with({"households.count=9000", "simulation.steps=24"});
   expect_identical(run_with(1, p), run_with(2, p));

@@ -65,6 +65,43 @@ TEST(ChunkedSum, IsBitIdenticalForAnyThreadCount) {
   EXPECT_EQ(one, many_one[0]);
 }
 
+TEST(CollectInOrder, KeepsTheSerialLoopsIndicesAndRanksForAnyThreadCount) {
+  // Sizes around the chunk length, none kept, all kept, and a sparse pattern.
+  const std::size_t chunk = collect_chunk;
+  const int saved = omp_get_max_threads();
+  for (const std::size_t n :
+       {std::size_t{0}, std::size_t{1}, chunk - 1, chunk, chunk + 1, 5 * chunk + 17}) {
+    for (const int pattern : {0, 1, 2}) {
+      const auto keep = [&](std::size_t i) {
+        if (pattern == 0) return false;
+        if (pattern == 1) return true;
+        return CounterRng(7, numbered_stream(2, "test"), n, i).uniform(0) < 0.1;
+      };
+      std::vector<std::uint32_t> want;
+      for (std::size_t i = 0; i < n; ++i)
+        if (keep(i)) want.push_back(static_cast<std::uint32_t>(i));
+      for (const int threads : {1, 2, 3}) {
+        omp_set_num_threads(threads);
+        std::vector<std::uint32_t> got{99}; // make_room replaces what was there
+        std::vector<std::size_t> first;
+        std::size_t room_calls = 0;
+        const std::size_t kept = collect_in_order(
+            n, first, keep,
+            [&](std::size_t total) {
+              ++room_calls;
+              got.assign(total, 0xFFFFFFFFU);
+            },
+            [&](std::size_t rank, std::size_t i) { got[rank] = static_cast<std::uint32_t>(i); });
+        EXPECT_EQ(room_calls, 1U);
+        EXPECT_EQ(kept, want.size());
+        EXPECT_EQ(got, want) << "n " << n << ", pattern " << pattern << ", " << threads
+                             << " threads";
+      }
+    }
+  }
+  omp_set_num_threads(saved);
+}
+
 TEST(Stats, PairedStatsMatchHandComputedValues) {
   // Differences 2, 3, 1 (arm - baseline): mean 2, sample sd 1, standard error 1 / sqrt(3).
   const std::vector<double> arm{7, 9, 11};

@@ -2,6 +2,7 @@
 // compensation models and their outcomes, and the monthly phase that runs them before the
 // payments (payments.cpp).
 #include "agents/resident/negotiation.hpp"
+#include "engine/parallel.hpp"
 #include "engine/random.hpp"
 #include "model/modules/compensation/phases.hpp"
 
@@ -95,9 +96,11 @@ void settle_rounds(const World& w, const NegotiationRoundWrites& out, PaymentScr
                    std::int64_t step) {
   const NegotiationParams& np = w.params.negotiation;
   std::vector<std::uint32_t>& due = scratch.due_rounds;
-  due.clear();
-  for (std::uint32_t c = 0; c < out.outcome.size(); ++c)
-    if (out.outcome[c] == outcome_round) due.push_back(c);
+  collect_in_order(
+      out.outcome.size(), scratch.chunk_first,
+      [&](std::size_t c) { return out.outcome[c] == outcome_round; },
+      [&](std::size_t total) { due.resize(total); }, // reserved for every claim
+      [&](std::size_t rank, std::size_t c) { due[rank] = static_cast<std::uint32_t>(c); });
   if (due.empty()) return;
   sort_in_queue_order(w, due, scratch.queue_entries);
 
@@ -161,28 +164,47 @@ void settle_rounds(const World& w, const NegotiationRoundWrites& out, PaymentScr
 }
 
 /// Record outcomes in claim order (households by id, then mines by id). Reads this step's
-/// rounds, which hold_rounds and settle_rounds have written in place.
-void record_outcomes(const World& w, const OutcomeWrites& out, std::int64_t step) {
-  std::vector<NegotiationEvent>* events = w.params.simulation.record_events ? &out.events : nullptr;
-  out.negotiations = 0;
-  out.agreements = 0;
-  for (std::size_t c = 0; c < w.claims.outcome.size(); ++c) {
-    const std::uint8_t outcome = w.claims.outcome[c];
-    if (outcome == outcome_none) continue;
-    ++out.negotiations;
-    if (outcome == outcome_round) continue;
-    const std::size_t mine = mine_of_claim(w, c);
-    const CompensationModel model = model_of_mine(w, mine);
-    const bool agreed = outcome == outcome_agreed;
-    if (agreed) ++out.agreements;
-    if (events == nullptr) continue;
-    const std::int64_t rounds = (step - w.claims.start[c]) / terms_of(w, mine).months_per_round + 1;
-    events->push_back(NegotiationEvent{step, w.claims.household[c], static_cast<std::int64_t>(mine),
-                                       static_cast<std::int64_t>(model),
-                                       static_cast<std::int64_t>(model_terms(model).payer),
-                                       w.claims.offer_yuan[c], w.claims.demand_yuan[c], rounds,
-                                       agreed ? 1 : 0, agreed ? w.claims.pending_yuan[c] : 0});
+/// rounds, which hold_rounds and settle_rounds have written in place. Counted and written in
+/// parallel: the counts are whole numbers, and each event goes to its rank among the step's
+/// outcomes, so the table is the serial loop's.
+void record_outcomes(const World& w, const OutcomeWrites& out, PaymentScratch& scratch,
+                     std::int64_t step) {
+  const std::vector<std::uint8_t>& outcome = w.claims.outcome;
+  const auto claims = static_cast<std::int64_t>(outcome.size());
+  std::int64_t negotiations = 0, agreements = 0;
+#pragma omp parallel for schedule(static) reduction(+ : negotiations, agreements)
+  for (std::int64_t c = 0; c < claims; ++c) {
+    const std::uint8_t o = outcome[static_cast<std::size_t>(c)];
+    negotiations += o != outcome_none ? 1 : 0;
+    agreements += o == outcome_agreed ? 1 : 0;
   }
+  out.negotiations = negotiations;
+  out.agreements = agreements;
+  if (!w.params.simulation.record_events) return;
+  std::vector<NegotiationEvent>& events = out.events;
+  const std::size_t before = events.size();
+  collect_in_order(
+      outcome.size(), scratch.chunk_first,
+      [&](std::size_t c) { return outcome[c] == outcome_agreed || outcome[c] == outcome_dispute; },
+      [&](std::size_t total) { events.resize(before + total); },
+      [&](std::size_t rank, std::size_t c) {
+        const std::size_t mine = mine_of_claim(w, c);
+        const CompensationModel model = model_of_mine(w, mine);
+        const bool agreed = outcome[c] == outcome_agreed;
+        const std::int64_t rounds =
+            (step - w.claims.start[c]) / terms_of(w, mine).months_per_round + 1;
+        events[before + rank] =
+            NegotiationEvent{step,
+                             w.claims.household[c],
+                             static_cast<std::int64_t>(mine),
+                             static_cast<std::int64_t>(model),
+                             static_cast<std::int64_t>(model_terms(model).payer),
+                             w.claims.offer_yuan[c],
+                             w.claims.demand_yuan[c],
+                             rounds,
+                             agreed ? 1 : 0,
+                             agreed ? w.claims.pending_yuan[c] : 0};
+      });
 }
 
 CompensationModel model_of_mine(const World& w, std::size_t mine) {
@@ -268,7 +290,7 @@ void negotiate(const World& w, const CompensationWrites& out, PaymentScratch& sc
   out.step_now = step;
   hold_rounds(w, out.rounds, step);
   settle_rounds(w, out.rounds, scratch, step);
-  record_outcomes(w, out.outcomes, step);
+  record_outcomes(w, out.outcomes, scratch, step);
   pay_queue(w, out.queue, scratch, step);
   pay_annuities(w, out.annuities, step);
   pay_dividends(w, out.dividends, scratch);

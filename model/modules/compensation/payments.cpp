@@ -2,12 +2,14 @@
 // and development-right dividends.
 #include "agents/mine/restoration.hpp"
 #include "agents/resident/compensation_fee.hpp"
+#include "engine/parallel.hpp"
 #include "engine/random.hpp"
 #include "model/finance.hpp"
 #include "model/modules/compensation/phases.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <parallel/algorithm>
 
 namespace minesim {
 
@@ -76,10 +78,13 @@ void sort_in_queue_order(const World& w, std::vector<std::uint32_t>& claims,
     const std::uint32_t c = claims[static_cast<std::size_t>(k)];
     entries[static_cast<std::size_t>(k)] = {w.claims.start[c], c, queue_key(w, c)};
   }
-  std::sort(entries.begin(), entries.end(), [](const QueueEntry& a, const QueueEntry& b) {
-    if (a.start != b.start) return a.start < b.start;
-    return a.key != b.key ? a.key < b.key : a.claim < b.claim;
-  });
+  // A total order (claims are distinct), so the sorted sequence is unique: libstdc++'s
+  // parallel sort gives the serial sort's result for any number of threads.
+  __gnu_parallel::sort(entries.begin(), entries.end(),
+                       [](const QueueEntry& a, const QueueEntry& b) {
+                         if (a.start != b.start) return a.start < b.start;
+                         return a.key != b.key ? a.key < b.key : a.claim < b.claim;
+                       });
   for (std::size_t k = 0; k < entries.size(); ++k)
     claims[k] = entries[k].claim;
 }
@@ -107,9 +112,11 @@ void pay_queue(const World& w, const PaymentQueueWrites& out, PaymentScratch& sc
                std::int64_t step) {
   const NegotiationParams& np = w.params.negotiation;
   std::vector<std::uint32_t>& queue = scratch.payment_queue;
-  queue.clear();
-  for (std::uint32_t c = 0; c < out.pending_yuan.size(); ++c)
-    if (out.pending_yuan[c] > 0) queue.push_back(c);
+  collect_in_order(
+      out.pending_yuan.size(), scratch.chunk_first,
+      [&](std::size_t c) { return out.pending_yuan[c] > 0; },
+      [&](std::size_t total) { queue.resize(total); }, // reserved for every claim
+      [&](std::size_t rank, std::size_t c) { queue[rank] = static_cast<std::uint32_t>(c); });
   if (queue.empty()) return;
   sort_in_queue_order(w, queue, scratch.queue_entries);
   std::vector<std::uint8_t>& blocked = scratch.blocked_accounts;

@@ -180,6 +180,7 @@ struct PaymentScratch {
   std::vector<double> claim_area;             ///< per mine: all claimants' damaged area
   std::vector<double> dividend_pool;          ///< per mine: one funder's dividends this month
   std::vector<QueueEntry> queue_entries;      ///< sort_in_queue_order's keys
+  std::vector<std::size_t> chunk_first;       ///< collect_in_order's ranks per chunk
 
   explicit PaymentScratch(const World& w)
       : available_yuan(w.ledger.accounts()), blocked_accounts(w.ledger.accounts()),
@@ -247,7 +248,8 @@ void settle_rounds(const World& w, const NegotiationRoundWrites& out, PaymentScr
                    std::int64_t step);
 
 /// Count the step's rounds and agreements and record the outcomes as events.
-void record_outcomes(const World& w, const OutcomeWrites& out, std::int64_t step);
+void record_outcomes(const World& w, const OutcomeWrites& out, PaymentScratch& scratch,
+                     std::int64_t step);
 
 /// Pay agreed claims in queue order as the payers' funds allow.
 void pay_queue(const World& w, const PaymentQueueWrites& out, PaymentScratch& scratch,
