@@ -31,6 +31,32 @@ double willingness_cap(const NegotiationParams& p, Payer payer) {
 
 } // namespace
 
+std::size_t group_payers(const World& w, PaymentScratch& scratch) {
+  std::vector<std::size_t>& root = scratch.account_root;
+  for (std::size_t a = 0; a < root.size(); ++a)
+    root[a] = a;
+  const auto find = [&](std::size_t a) {
+    while (root[a] != a)
+      a = root[a] = root[root[a]];
+    return a;
+  };
+  const std::size_t mines = w.mines.size();
+  for (std::size_t m = 0; m < mines; ++m) {
+    const PaymentAccounts acc = accounts_of(w, terms_of(w, m).payer, m);
+    const std::size_t a = find(acc.first), b = find(acc.second);
+    if (a != b) root[std::max(a, b)] = std::min(a, b);
+  }
+  std::vector<std::int64_t>& group = scratch.root_group;
+  std::fill(group.begin(), group.end(), -1);
+  std::size_t groups = 0;
+  for (std::size_t m = 0; m < mines; ++m) {
+    const std::size_t r = find(accounts_of(w, terms_of(w, m).payer, m).first);
+    if (group[r] < 0) group[r] = static_cast<std::int64_t>(groups++);
+    scratch.mine_group[m] = static_cast<std::uint32_t>(group[r]);
+  }
+  return groups;
+}
+
 /// Open the claims that their clock allows and compute the due rounds' offers and demands.
 /// Parallel over households: each writes only its own claims, reading the start-of-phase
 /// state. The outcome of a due round is decided by settle_rounds.
@@ -123,8 +149,10 @@ void settle_rounds(const World& w, const NegotiationRoundWrites& out, PaymentScr
     if (w.claims.annuity_yuan_per_month[c] > 0.0 && step <= w.claims.annuity_end[c])
       available[w.accounts.state_compensation] -= to_yuan(w.claims.annuity_yuan_per_month[c]);
 
-  for (const std::uint32_t c : due) {
-    const std::size_t mine = mine_of_claim(w, c);
+  // Serve the due rounds in queue order. Rounds whose payers share no account never meet in
+  // `available`, so each group of linked accounts is served on its own, in queue order
+  // within the group: the same offers, outcomes and balances as one pass over the queue.
+  const auto serve = [&](std::uint32_t c, std::size_t mine) {
     const ModelTerms terms = terms_of(w, mine);
     const PaymentAccounts acc = accounts_of(w, terms.payer, mine);
     // The most this payer can promise now: each account's part of the amount must fit in
@@ -160,6 +188,38 @@ void settle_rounds(const World& w, const NegotiationRoundWrites& out, PaymentScr
     } else {
       out.round[c] = static_cast<std::int8_t>(k + 1);
     }
+  };
+  const std::size_t groups = group_payers(w, scratch);
+  std::vector<std::uint32_t>& due_mine = scratch.due_mine;
+  due_mine.resize(due.size()); // reserved for every claim
+  const auto due_count = static_cast<std::int64_t>(due.size());
+#pragma omp parallel for schedule(static)
+  for (std::int64_t k = 0; k < due_count; ++k)
+    due_mine[static_cast<std::size_t>(k)] =
+        static_cast<std::uint32_t>(mine_of_claim(w, due[static_cast<std::size_t>(k)]));
+  if (groups == 1) {
+    for (std::size_t k = 0; k < due.size(); ++k)
+      serve(due[k], due_mine[k]);
+    return;
+  }
+  // A stable counting sort of the queue by group.
+  std::vector<std::size_t>& first = scratch.group_first;
+  std::fill(first.begin(), first.begin() + static_cast<std::ptrdiff_t>(groups + 1), 0);
+  for (const std::uint32_t mine : due_mine)
+    ++first[scratch.mine_group[mine] + 1];
+  for (std::size_t g = 0; g < groups; ++g)
+    first[g + 1] += first[g];
+  std::vector<std::uint32_t>& grouped = scratch.due_grouped;
+  grouped.resize(due.size());
+  for (std::size_t k = 0; k < due.size(); ++k)
+    grouped[first[scratch.mine_group[due_mine[k]]]++] = static_cast<std::uint32_t>(k);
+  // first[g] is now the end of group g, and the start of g + 1.
+  const auto group_count = static_cast<std::int64_t>(groups);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t g = 0; g < group_count; ++g) {
+    const std::size_t begin = g == 0 ? 0 : first[static_cast<std::size_t>(g) - 1];
+    for (std::size_t e = begin; e < first[static_cast<std::size_t>(g)]; ++e)
+      serve(due[grouped[e]], due_mine[grouped[e]]);
   }
 }
 

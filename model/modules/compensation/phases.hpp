@@ -181,11 +181,21 @@ struct PaymentScratch {
   std::vector<double> dividend_pool;          ///< per mine: one funder's dividends this month
   std::vector<QueueEntry> queue_entries;      ///< sort_in_queue_order's keys
   std::vector<std::size_t> chunk_first;       ///< collect_in_order's ranks per chunk
+  std::vector<std::uint32_t> due_mine;        ///< the mine of each due round, in queue order
+  std::vector<std::uint32_t> due_grouped;     ///< due rounds' positions, grouped by payer
+  std::vector<std::size_t> group_first;       ///< per payer group: its first grouped entry
+  std::vector<std::uint32_t> mine_group;      ///< per mine: its payer group
+  std::vector<std::size_t> account_root;      ///< per ledger account: union-find parent
+  std::vector<std::int64_t> root_group;       ///< per ledger account: group of a root, or -1
 
   explicit PaymentScratch(const World& w)
       : available_yuan(w.ledger.accounts()), blocked_accounts(w.ledger.accounts()),
-        claim_area(w.mines.size()), dividend_pool(w.mines.size()) {
+        claim_area(w.mines.size()), dividend_pool(w.mines.size()), group_first(w.mines.size() + 1),
+        mine_group(w.mines.size()), account_root(w.ledger.accounts()),
+        root_group(w.ledger.accounts()) {
     due_rounds.reserve(w.claims.size());
+    due_mine.reserve(w.claims.size());
+    due_grouped.reserve(w.claims.size());
     payment_queue.reserve(w.claims.size());
     queue_entries.reserve(w.claims.size());
   }
@@ -250,6 +260,13 @@ void settle_rounds(const World& w, const NegotiationRoundWrites& out, PaymentScr
 /// Count the step's rounds and agreements and record the outcomes as events.
 void record_outcomes(const World& w, const OutcomeWrites& out, PaymentScratch& scratch,
                      std::int64_t step);
+
+/// Sort the mines into payer groups: two mines are in one group when the accounts that pay
+/// their claims are linked, directly or through other mines (the joint model links an
+/// enterprise's account with its county's). Claims of different groups never draw on one
+/// account, so settle_rounds serves the groups in parallel. Writes scratch.mine_group and
+/// returns the number of groups, numbered in order of their first mine.
+std::size_t group_payers(const World& w, PaymentScratch& scratch);
 
 /// Pay agreed claims in queue order as the payers' funds allow.
 void pay_queue(const World& w, const PaymentQueueWrites& out, PaymentScratch& scratch,

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -320,6 +321,64 @@ TEST(Rev2Offers, APayerOffersNoMoreThanItCanPayThisMonth) {
   EXPECT_GT(enterprise_disputes, 0u);
   for (std::size_t c = 0; c < w.claims.size(); ++c)
     EXPECT_EQ(w.claims.pending_yuan[c], 0) << "claim " << c;
+}
+
+namespace {
+
+/// Check group_payers on a world: mines whose payers share an account are in one group, and
+/// mines in different groups share no account. Returns the number of groups.
+std::size_t checked_payer_groups(const World& w) {
+  PaymentScratch scratch(w);
+  const std::size_t groups = group_payers(w, scratch);
+  const std::size_t mines = w.mines.size();
+  for (std::size_t m = 0; m < mines; ++m) {
+    EXPECT_LT(scratch.mine_group[m], groups);
+    const PaymentAccounts a = accounts_of(w, terms_of(w, m).payer, m);
+    for (std::size_t k = 0; k < mines; ++k) {
+      const PaymentAccounts b = accounts_of(w, terms_of(w, k).payer, k);
+      const bool share =
+          a.first == b.first || a.first == b.second || a.second == b.first || a.second == b.second;
+      if (share) {
+        EXPECT_EQ(scratch.mine_group[m], scratch.mine_group[k]) << m << " " << k;
+      }
+    }
+  }
+  return groups;
+}
+
+} // namespace
+
+TEST(PayerGroups, EachEnterpriseAndTheStatePayOnTheirOwn) {
+  // Baseline: 8 active mines of 6 enterprises pay from the owners' accounts; the 4 legacy
+  // mines fall back to the state. Seven groups, which share no account.
+  Simulation sim(small_region());
+  const World& w = sim.world();
+  std::set<std::int64_t> owners;
+  for (std::size_t m = 0; m < w.mines.size(); ++m)
+    if (w.mines.owner[m] >= 0) owners.insert(w.mines.owner[m]);
+  ASSERT_GT(owners.size(), 1U);
+  const std::size_t groups = checked_payer_groups(w);
+  EXPECT_EQ(groups, owners.size() + 1);
+  PaymentScratch scratch(w);
+  (void)group_payers(w, scratch);
+  for (std::size_t m = 0; m < w.mines.size(); ++m)
+    for (std::size_t k = 0; k < w.mines.size(); ++k)
+      if (w.mines.owner[m] != w.mines.owner[k]) {
+        EXPECT_NE(scratch.mine_group[m], scratch.mine_group[k]) << m << " " << k;
+      }
+}
+
+TEST(PayerGroups, JointPaymentLinksEnterprisesThroughTheirCounties) {
+  // The joint model pays from the owner and the county: owners with mines in one county share
+  // a group, so there are fewer groups than owners + 1, yet more than one (the state's).
+  Simulation joint(small_region({"compensation.model=joint"}));
+  const std::size_t groups = checked_payer_groups(joint.world());
+  EXPECT_GT(groups, 1U);
+  Simulation direct(small_region());
+  EXPECT_LT(groups, checked_payer_groups(direct.world()));
+  // State funding: one account pays every claim.
+  Simulation state(small_region({"compensation.model=state_funded"}));
+  EXPECT_EQ(checked_payer_groups(state.world()), 1U);
 }
 
 TEST(Rev2Metrics, DisputeRateAndSettlementMonthsOnAConstructedStep) {
