@@ -6,6 +6,7 @@
 #include "engine/parallel.hpp"
 #include "engine/random.hpp"
 #include "engine/record.hpp"
+#include "engine/stats.hpp"
 #include "model/world.hpp"
 
 #include <array>
@@ -83,6 +84,7 @@ struct MetricScratch {
   std::vector<double> household;   ///< one double per household
   std::vector<double> sort_buffer; ///< one double per household: the radix sort's buffer
   std::vector<double> accumulators;
+  SelectionScratch selection; ///< quantiles_selected's histograms
 };
 
 class Module {

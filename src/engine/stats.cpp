@@ -1,5 +1,7 @@
 #include "engine/stats.hpp"
 
+#include "engine/parallel.hpp"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -141,6 +143,114 @@ double quantile_sorted(std::span<const double> sorted, double p) {
   if (lo + 1 >= n) return x_lo;
   const double x_hi = sorted[lo + 1];
   return x_lo + (h - static_cast<double>(lo)) * (x_hi - x_lo);
+}
+
+void quantiles_selected(std::span<const double> values, std::span<const double> probabilities,
+                        std::span<double> out, std::span<double> gathered,
+                        std::span<double> sort_scratch, SelectionScratch& scratch) {
+  constexpr std::size_t max_probabilities = 8;
+  if (probabilities.size() > max_probabilities || out.size() != probabilities.size())
+    throw std::invalid_argument("quantiles_selected: at most 8 probabilities, one output each");
+  const std::size_t n = values.size();
+  constexpr unsigned bucket_bits = 16;
+  constexpr std::size_t buckets = std::size_t{1} << bucket_bits;
+  if (n < buckets) { // small: sorting a copy is as fast
+    std::copy(values.begin(), values.end(), gathered.begin());
+    const std::span<double> sorted = gathered.first(n);
+    sort_ascending(sorted, sort_scratch);
+    for (std::size_t k = 0; k < probabilities.size(); ++k)
+      out[k] = quantile_sorted(sorted, probabilities[k]);
+    return;
+  }
+  // The order statistics wanted: ranks lo and lo + 1 of each probability (type 7).
+  std::array<std::size_t, 2 * max_probabilities> ranks{};
+  std::size_t wanted = 0;
+  for (const double p : probabilities) {
+    const auto lo = static_cast<std::size_t>(std::floor(static_cast<double>(n - 1) * p));
+    ranks[wanted++] = lo;
+    ranks[wanted++] = std::min(lo + 1, n - 1);
+  }
+  // The range of the keys, and each key's bucket: its offset in the range, shifted so that
+  // the range fills at most 2^16 buckets. Buckets keep the order of the keys.
+  std::uint64_t low = ~std::uint64_t{0}, high = 0;
+  const auto count = static_cast<std::int64_t>(n);
+#pragma omp parallel for schedule(static) reduction(min : low) reduction(max : high)
+  for (std::int64_t i = 0; i < count; ++i) {
+    const std::uint64_t key = order_key(values[static_cast<std::size_t>(i)]);
+    low = std::min(low, key);
+    high = std::max(high, key);
+  }
+  const auto width = static_cast<unsigned>(std::bit_width(high - low));
+  const unsigned shift = width > bucket_bits ? width - bucket_bits : 0;
+  const auto bucket_of = [&](double x) {
+    return static_cast<std::size_t>((order_key(x) - low) >> shift);
+  };
+  // Whole-number counts per thread, added up: the same totals for any thread count.
+  const auto threads = static_cast<std::size_t>(omp_get_max_threads());
+  if (scratch.histogram.size() < threads * buckets) scratch.histogram.resize(threads * buckets);
+  std::size_t used = 1;
+#pragma omp parallel
+  {
+    const auto t = static_cast<std::size_t>(omp_get_thread_num());
+#pragma omp single
+    used = static_cast<std::size_t>(omp_get_num_threads());
+    std::uint32_t* const mine = scratch.histogram.data() + t * buckets;
+    std::fill(mine, mine + buckets, 0U);
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < count; ++i)
+      ++mine[bucket_of(values[static_cast<std::size_t>(i)])];
+  }
+  std::uint32_t* const total = scratch.histogram.data();
+  for (std::size_t t = 1; t < used; ++t)
+    for (std::size_t b = 0; b < buckets; ++b)
+      total[b] += scratch.histogram[t * buckets + b];
+  // The bucket of each wanted rank and its rank within the bucket, in one walk over the
+  // buckets with the ranks in ascending order.
+  std::array<std::size_t, 2 * max_probabilities> order{}, bucket{}, within{};
+  for (std::size_t k = 0; k < wanted; ++k)
+    order[k] = k;
+  std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(wanted),
+            [&](std::size_t a, std::size_t b) { return ranks[a] < ranks[b]; });
+  scratch.wanted.assign(buckets, 0);
+  std::size_t below = 0, b = 0;
+  for (std::size_t j = 0; j < wanted; ++j) {
+    const std::size_t k = order[j];
+    while (below + total[b] <= ranks[k])
+      below += total[b++];
+    bucket[k] = b;
+    within[k] = ranks[k] - below;
+    scratch.wanted[b] = 1;
+  }
+  // Gather the wanted buckets' values and sort them: in that order each bucket's values are
+  // contiguous, after those of the wanted buckets below it.
+  const std::size_t kept = collect_in_order(
+      n, scratch.chunk_first,
+      [&](std::size_t i) { return scratch.wanted[bucket_of(values[i])] != 0; }, [](std::size_t) {},
+      [&](std::size_t rank, std::size_t i) { gathered[rank] = values[i]; });
+  const std::span<double> sorted = gathered.first(kept);
+  sort_ascending(sorted, sort_scratch);
+  const auto value_of_rank = [&](std::size_t k) {
+    std::size_t start = 0; // the values of the wanted buckets below bucket[k]
+    for (std::size_t j = 0; j < wanted; ++j) {
+      const bool first_of_its_bucket =
+          std::find(bucket.begin(), bucket.begin() + static_cast<std::ptrdiff_t>(j), bucket[j]) ==
+          bucket.begin() + static_cast<std::ptrdiff_t>(j);
+      if (first_of_its_bucket && bucket[j] < bucket[k]) start += total[bucket[j]];
+    }
+    return sorted[start + within[k]];
+  };
+  for (std::size_t k = 0; k < probabilities.size(); ++k) {
+    // quantile_sorted's interpolation, with its order statistics.
+    const double h = static_cast<double>(n - 1) * probabilities[k];
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const double x_lo = value_of_rank(2 * k);
+    if (lo + 1 >= n) {
+      out[k] = x_lo;
+      continue;
+    }
+    const double x_hi = value_of_rank(2 * k + 1);
+    out[k] = x_lo + (h - static_cast<double>(lo)) * (x_hi - x_lo);
+  }
 }
 
 double gini_inplace(std::span<double> values, std::span<double> scratch) {

@@ -2,8 +2,10 @@
 // Order statistics and inequality measures with one fixed definition each, so that every
 // run, platform and thread count reports the same numbers.
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <span>
+#include <vector>
 
 namespace minesim {
 
@@ -27,6 +29,24 @@ void sort_ascending(std::span<double> values, std::span<double> scratch);
 
 /// Quantile p of values already sorted ascending (type 7, as quantile_inplace).
 [[nodiscard]] double quantile_sorted(std::span<const double> sorted, double p);
+
+/// Space that quantiles_selected reuses between calls (sized at the first large call).
+struct SelectionScratch {
+  std::vector<std::uint32_t> histogram; ///< a histogram of 2^16 buckets per thread
+  std::vector<std::uint8_t> wanted;     ///< per bucket: holds a wanted order statistic
+  std::vector<std::size_t> chunk_first; ///< collect_in_order's ranks per chunk
+};
+
+/// Type 7 quantiles of `values` at each of `probabilities` (at most 8) into `out`: bit for
+/// bit quantile_sorted of the values sorted by sort_ascending, without sorting them all.
+/// From 2^16 values on, one parallel pass finds the range of the order keys, a second
+/// counts them in 2^16 buckets of that range, and a third gathers the values of the buckets
+/// that hold the wanted order statistics into `gathered`, which alone is sorted (with
+/// `sort_scratch`); smaller inputs are copied and sorted. `gathered` and `sort_scratch` need
+/// values.size() doubles. NaN is not allowed; empty input gives 0s.
+void quantiles_selected(std::span<const double> values, std::span<const double> probabilities,
+                        std::span<double> out, std::span<double> gathered,
+                        std::span<double> sort_scratch, SelectionScratch& scratch);
 
 /// Gini coefficient as gini_inplace, sorting with sort_ascending and `scratch` (at least
 /// values.size() doubles): no allocation, linear time, the same result bit for bit.

@@ -65,6 +65,53 @@ TEST(ChunkedSum, IsBitIdenticalForAnyThreadCount) {
   EXPECT_EQ(one, many_one[0]);
 }
 
+TEST(QuantilesSelected, GiveTheSortedQuantilesBitForBitForAnyDataAndThreadCount) {
+  // Against sort_ascending + quantile_sorted: sizes below and above the selection's 2^16,
+  // heavy ties, both zeros, infinities, subnormals, a range of 600 binades, one value, and
+  // values bunched in one bucket but for two outliers.
+  const int saved = omp_get_max_threads();
+  const std::vector<double> probabilities{0.0, 0.1, 0.5, 0.9, 1.0, 0.25};
+  SelectionScratch scratch;
+  for (const std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{5000}, std::size_t{65535},
+                              std::size_t{65536}, std::size_t{200003}}) {
+    for (int kind = 0; kind < 6; ++kind) {
+      std::vector<double> values(n);
+      const CounterRng rng(11, numbered_stream(3, "test"), n, static_cast<std::uint64_t>(kind));
+      for (std::size_t i = 0; i < n; ++i) {
+        const double u = rng.uniform(i);
+        switch (kind) {
+        case 0: values[i] = u; break;
+        case 1: values[i] = std::round(u * 6.0) - 3.0; break; // seven values, many ties
+        case 2:
+          values[i] = i % 3 == 0 ? 0.0 : (i % 3 == 1 ? -0.0 : (u < 0.5 ? -INFINITY : INFINITY));
+          break;
+        case 3: values[i] = (u - 0.5) * (i % 2 ? 1e300 : 1e-310); break;
+        case 4: values[i] = 0.5; break;
+        default: values[i] = i == 7 ? -1e12 : (i == 11 ? 1e12 : 0.5 + u * 1e-9); break;
+        }
+      }
+      std::vector<double> sorted = values, buffer(n);
+      sort_ascending(sorted, buffer);
+      std::vector<double> want(probabilities.size());
+      for (std::size_t k = 0; k < probabilities.size(); ++k)
+        want[k] = quantile_sorted(sorted, probabilities[k]);
+      for (const int threads : {1, 2, 3}) {
+        omp_set_num_threads(threads);
+        std::vector<double> got(probabilities.size(), -7.0), gathered(n), sort_scratch(n);
+        quantiles_selected(values, probabilities, got, gathered, sort_scratch, scratch);
+        for (std::size_t k = 0; k < probabilities.size(); ++k)
+          EXPECT_EQ(std::bit_cast<std::uint64_t>(got[k]), std::bit_cast<std::uint64_t>(want[k]))
+              << "n " << n << ", kind " << kind << ", p " << probabilities[k] << ", " << threads
+              << " threads: " << got[k] << " against " << want[k];
+      }
+    }
+  }
+  omp_set_num_threads(saved);
+  std::vector<double> one{1.0}, out(9), buffer(1);
+  EXPECT_THROW(quantiles_selected(one, std::vector<double>(9, 0.5), out, buffer, buffer, scratch),
+               std::invalid_argument);
+}
+
 TEST(CollectInOrder, KeepsTheSerialLoopsIndicesAndRanksForAnyThreadCount) {
   // Sizes around the chunk length, none kept, all kept, and a sparse pattern.
   const std::size_t chunk = collect_chunk;

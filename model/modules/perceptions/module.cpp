@@ -92,13 +92,10 @@ public:
     });
     for (std::size_t x = 0; x < latent_count; ++x)
       value[x] = sums[x] / static_cast<double>(n);
-    // One linear-time sort gives the same order statistics as a selection per quantile.
-    std::span<double> sorted(scratch.household);
-    std::copy(h.latent[latent_S].begin(), h.latent[latent_S].end(), sorted.begin());
-    sort_ascending(sorted, scratch.sort_buffer);
-    value[latent_count + 0] = quantile_sorted(sorted, 0.1);
-    value[latent_count + 1] = quantile_sorted(sorted, 0.5);
-    value[latent_count + 2] = quantile_sorted(sorted, 0.9);
+    // The order statistics of the three quantiles, selected without sorting every value.
+    constexpr std::array<double, 3> probabilities{0.1, 0.5, 0.9};
+    quantiles_selected(h.latent[latent_S], probabilities, value.subspan(latent_count, 3),
+                       scratch.household, scratch.sort_buffer, scratch.selection);
   }
 };
 
