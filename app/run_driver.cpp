@@ -120,7 +120,9 @@ DriveResult drive_run(const Parameters& params, const DriveOptions& o) {
     start.scenario_toml = o.scenario_text;
     start.resolved_toml = o.resolved_toml;
     start.network = &sim.world().network;
+    const auto begin = std::chrono::steady_clock::now();
     stream.with([&] { stream.emplace(RunFileStream::create(o.out, start, o.provenance)); });
+    result.output_seconds += seconds_since(begin);
   }
 
   auto last_flush = std::chrono::steady_clock::now();

@@ -53,7 +53,7 @@ struct DriveResult {
   std::int64_t checkpoints = 0;       ///< checkpoints written
   std::uint64_t checkpoint_bytes = 0; ///< size of the last one
   double checkpoint_seconds = 0.0;    ///< time spent writing checkpoints
-  double output_seconds = 0.0;        ///< time spent writing the run file
+  double output_seconds = 0.0;        ///< time spent writing the run file (from its creation)
 };
 
 /// Run `params` to `o.out`. Throws InputError (exit 2) for a checkpoint or partial file that

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The performance benchmark: the full model at 10,000, 100,000 and 1,000,000 households (the
 # baseline's network, mean degree about 15) on 1 and 2 threads, the CSR reference kernel,
-# peak memory at two run lengths, the HDF5 write, and the 5,000-household baseline run start
-# to finish. Prints the tables and the targets of docs/performance.md, each with its
+# the 5,000-household baseline run start to finish, and at 1M households two runs of
+# `minesim run` as users run it (streaming the run file) for the peak memory at two run
+# lengths and the share of time spent writing output. Prints the tables and the targets of docs/performance.md, each with its
 # measured figure and whether it is met; keeps the raw lines in results/bench/.
 #
 #   bash bench/run.sh                    # 240 steps at 10k and 100k; 24 and 120 at 1M
@@ -47,12 +48,28 @@ bench() { # households steps threads label
   rm -f "$tmp/run.h5"
 }
 
+# One `minesim run` as a user runs it, streaming the run file while it runs: its wall time,
+# peak resident set, and the time it spent writing the run file (which it prints).
+cli_line() { # households steps threads label
+  /usr/bin/time -f "%e %M" -o "$tmp/cli_time.txt" "$BUILD/minesim" run scenarios/baseline.toml \
+    --set "households.count=$1" --set "region.villages=$(($1 / 125))" \
+    --set "simulation.steps=$2" --threads "$3" -o "$tmp/cli.h5" --force 2>"$tmp/cli.err"
+  local wall maxrss_kb output_s
+  read -r wall maxrss_kb <"$tmp/cli_time.txt"
+  output_s=$(grep -o 'writing the run file [0-9.]* s' "$tmp/cli.err" | awk '{print $5}')
+  echo "households=$1 steps=$2 threads=$3 cli_wall_s=$wall cli_maxrss_bytes=$((maxrss_kb * 1024)) cli_output_s=$output_s label=$4" |
+    tee -a "$raw" >&2
+  rm -f "$tmp/cli.h5"
+}
+
 for n in $SIZES; do
   steps=$STEPS
   if [ "$n" -ge 1000000 ]; then steps=$STEPS_1M; fi
   for t in $THREADS; do bench "$n" "$steps" "$t" table; done
-  if [ "$n" -ge 1000000 ] && [ "$STEPS_1M_LONG" != "$STEPS_1M" ]; then
-    bench "$n" "$STEPS_1M_LONG" 2 memory
+  if [ "$n" -ge 1000000 ]; then
+    echo "running: minesim run, $n households, $STEPS_1M and $STEPS_1M_LONG steps, 2 threads" >&2
+    cli_line "$n" "$STEPS_1M" 2 cli
+    if [ "$STEPS_1M_LONG" != "$STEPS_1M" ]; then cli_line "$n" "$STEPS_1M_LONG" 2 cli; fi
   fi
 done
 
@@ -61,8 +78,10 @@ done
 echo "running: scenarios/baseline.toml x $SMALL_RUNS, 1 thread" >&2
 for _ in $(seq "$SMALL_RUNS"); do
   /usr/bin/time -f "%e" -o "$tmp/wall.txt" "$BUILD/minesim" run scenarios/baseline.toml \
-    -o "$tmp/baseline.h5" --force --quiet --threads 1
-  echo "baseline_wall_s=$(cat "$tmp/wall.txt") label=baseline" | tee -a "$raw" >&2
+    -o "$tmp/baseline.h5" --force --threads 1 2>"$tmp/baseline.err"
+  output_s=$(grep -o 'writing the run file [0-9.]* s' "$tmp/baseline.err" | awk '{print $5}')
+  echo "baseline_wall_s=$(cat "$tmp/wall.txt") cli_output_s=$output_s label=baseline" |
+    tee -a "$raw" >&2
 done
 
 python3 - "$raw" <<'EOF'
@@ -72,7 +91,7 @@ table = [r for r in rows if r["label"] == "table"]
 f = lambda r, k: float(r[k])
 one = {r["households"]: r for r in table if r["threads"] == "1"}
 print("| households | steps | threads | household-steps/s | s/step | step / CSR kernel | "
-      "speed-up 1->2 | peak bytes/household | HDF5 share |")
+      "speed-up 1->2 | peak bytes/household (bench) | HDF5 share (whole file at the end) |")
 print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in table:
     base = one.get(r["households"])
@@ -111,20 +130,23 @@ if walls:
     w = statistics.median(walls)
     target("baseline (5,000 x 240), 1 thread, start to finish <= 0.25 s",
            f"{w:.2f} s (median of {len(walls)})", w <= 0.25)
-long = next((r for r in rows if r["label"] == "memory"), None)
-if big2:
-    short_b = f(big2, "time_v_maxrss_bytes") / 1e6
-    text = f"{short_b:.0f} at {big2['steps']} steps"
-    ok = short_b <= 400
-    if long:
-        long_b = f(long, "time_v_maxrss_bytes") / 1e6
-        text += f", {long_b:.0f} at {long['steps']} steps"
-        ok = ok and long_b <= 400 and long_b <= short_b * 1.02
+# Memory and output as a user's `minesim run` sees them: the run file streamed during the run.
+cli = sorted((r for r in rows if r["label"] == "cli"), key=lambda r: int(r["steps"]))
+if cli:
+    per = [(r["steps"], f(r, "cli_maxrss_bytes") / f(r, "households")) for r in cli]
+    text = ", ".join(f"{b:.0f} at {s} steps" for s, b in per) + " (`minesim run`, 2 threads)"
+    ok = all(b <= 400 for _, b in per) and per[-1][1] <= per[0][1] * 1.05
     target("peak memory <= 400 bytes/household at 1M, not growing with steps", text, ok)
-shares = [f(r, "write_share") for r in table]
+shares = [(f"1M x {r['steps']}", f(r, "cli_output_s") / f(r, "cli_wall_s")) for r in cli]
+base = [r for r in rows if r["label"] == "baseline" and r.get("cli_output_s")]
+if base:
+    shares.append(("baseline", statistics.median(
+        f(r, "cli_output_s") / f(r, "baseline_wall_s") for r in base)))
 if shares:
-    target("HDF5 output <= 5% of run time", f"{100 * max(shares):.1f}% (largest)",
-           max(shares) <= 0.05)
+    target("HDF5 output <= 5% of run time",
+           ", ".join(f"{100 * s:.1f}% ({name})" for name, s in shares) +
+           " (`minesim run`: writing the run file over wall time)",
+           max(s for _, s in shares) <= 0.05)
 print("\nTargets:\n")
 print("| target | measured | status |")
 print("|---|---|---|")
