@@ -2,6 +2,8 @@
 // Parallel loops whose results do not depend on the thread count. Sums over agents are
 // taken in fixed chunks, each summed serially, and the chunk totals are combined in chunk
 // order: the floating-point result is the same for 1 thread or 64.
+#include <omp.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <span>
@@ -103,6 +105,51 @@ std::size_t collect_in_order(std::size_t n, std::vector<std::size_t>& first, Kee
       if (keep(i)) emit(rank++, i);
   }
   return total;
+}
+
+/// Sort `values` by `less` (a strict weak order) using `scratch` (at least values.size()
+/// elements) instead of allocating. From 2^14 elements, with two threads or more and outside
+/// a parallel region, two threads sort a half each and then merge them, each writing half of
+/// the output (the split found by binary search, ties taken from the first half first).
+/// For a total order (no two elements equivalent) the result is std::sort's for any thread
+/// count; otherwise equivalent elements may come in another order.
+template <class T, class Less>
+void sort_with_scratch(std::span<T> values, std::span<T> scratch, Less less) {
+  const std::size_t n = values.size();
+  if (n < (std::size_t{1} << 14) || omp_get_max_threads() < 2 || omp_in_parallel()) {
+    std::sort(values.begin(), values.end(), less);
+    return;
+  }
+  const std::size_t half = n / 2;
+  const std::span<T> a = values.first(half), b = values.subspan(half);
+#pragma omp parallel sections num_threads(2)
+  {
+#pragma omp section
+    std::sort(a.begin(), a.end(), less);
+#pragma omp section
+    std::sort(b.begin(), b.end(), less);
+  }
+  // Where a merge has taken `half` elements: `split` of them from a, the rest from b.
+  std::size_t lo = half > b.size() ? half - b.size() : 0, hi = std::min(half, a.size());
+  while (lo < hi) {
+    const std::size_t i = lo + (hi - lo) / 2; // is a[i] among the first `half`?
+    if (!less(b[half - i - 1], a[i]))
+      lo = i + 1;
+    else
+      hi = i;
+  }
+  const std::size_t split = lo;
+  const auto merge = [&](std::span<const T> x, std::span<const T> y, T* out) {
+    std::merge(x.begin(), x.end(), y.begin(), y.end(), out, less); // ties from x first
+  };
+#pragma omp parallel sections num_threads(2)
+  {
+#pragma omp section
+    merge(a.first(split), b.first(half - split), scratch.data());
+#pragma omp section
+    merge(a.subspan(split), b.subspan(half - split), scratch.data() + half);
+  }
+  std::copy_n(scratch.data(), n, values.data());
 }
 
 } // namespace minesim

@@ -112,6 +112,37 @@ TEST(QuantilesSelected, GiveTheSortedQuantilesBitForBitForAnyDataAndThreadCount)
                std::invalid_argument);
 }
 
+TEST(SortWithScratch, GivesStdSortsOrderForATotalOrderOnAnyThreadCount) {
+  struct Entry {
+    std::int32_t start;
+    std::uint64_t key;
+    std::uint32_t id;
+    bool operator==(const Entry&) const = default;
+  };
+  const auto less = [](const Entry& a, const Entry& b) {
+    if (a.start != b.start) return a.start < b.start;
+    return a.key != b.key ? a.key < b.key : a.id < b.id;
+  };
+  const int saved = omp_get_max_threads();
+  for (const std::size_t n : {std::size_t{0}, std::size_t{3}, std::size_t{16383},
+                              std::size_t{16384}, std::size_t{50001}}) {
+    std::vector<Entry> values(n);
+    const CounterRng rng(5, numbered_stream(4, "test"), n, 0);
+    for (std::size_t i = 0; i < n; ++i) // few starts, keys with ties: the id decides
+      values[i] = {static_cast<std::int32_t>(rng.below(2 * i, 5)), rng.below(2 * i + 1, 1000),
+                   static_cast<std::uint32_t>(i)};
+    std::vector<Entry> want = values;
+    std::sort(want.begin(), want.end(), less);
+    for (const int threads : {1, 2, 3}) {
+      omp_set_num_threads(threads);
+      std::vector<Entry> got = values, scratch(n);
+      sort_with_scratch(std::span<Entry>(got), std::span<Entry>(scratch), less);
+      EXPECT_TRUE(got == want) << "n " << n << ", " << threads << " threads";
+    }
+  }
+  omp_set_num_threads(saved);
+}
+
 TEST(CollectInOrder, KeepsTheSerialLoopsIndicesAndRanksForAnyThreadCount) {
   // Sizes around the chunk length, none kept, all kept, and a sparse pattern.
   const std::size_t chunk = collect_chunk;

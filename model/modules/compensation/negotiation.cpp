@@ -128,7 +128,7 @@ void settle_rounds(const World& w, const NegotiationRoundWrites& out, PaymentScr
       [&](std::size_t total) { due.resize(total); }, // reserved for every claim
       [&](std::size_t rank, std::size_t c) { due[rank] = static_cast<std::uint32_t>(c); });
   if (due.empty()) return;
-  sort_in_queue_order(w, due, scratch.queue_entries);
+  sort_in_queue_order(w, due, scratch.queue_entries, scratch.queue_sort_buffer);
 
   // What each account can still pay this month: its balance, less what agreed amounts that
   // wait for payment need now and this month's annuities (a contracted obligation).

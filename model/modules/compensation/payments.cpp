@@ -70,7 +70,7 @@ std::uint64_t queue_key(const World& w, std::uint32_t c) {
 } // namespace
 
 void sort_in_queue_order(const World& w, std::vector<std::uint32_t>& claims,
-                         std::vector<QueueEntry>& entries) {
+                         std::vector<QueueEntry>& entries, std::vector<QueueEntry>& scratch) {
   entries.resize(claims.size());
   const auto n = static_cast<std::int64_t>(claims.size());
 #pragma omp parallel for schedule(static)
@@ -78,13 +78,14 @@ void sort_in_queue_order(const World& w, std::vector<std::uint32_t>& claims,
     const std::uint32_t c = claims[static_cast<std::size_t>(k)];
     entries[static_cast<std::size_t>(k)] = {w.claims.start[c], c, queue_key(w, c)};
   }
-  // A total order (claims are distinct), so the sorted sequence is unique: libstdc++'s
-  // parallel sort gives the serial sort's result for any number of threads.
-  __gnu_parallel::sort(entries.begin(), entries.end(),
-                       [](const QueueEntry& a, const QueueEntry& b) {
-                         if (a.start != b.start) return a.start < b.start;
-                         return a.key != b.key ? a.key < b.key : a.claim < b.claim;
-                       });
+  // A total order (claims are distinct), so the sorted sequence is unique: sorting on two
+  // threads gives the serial sort's result.
+  scratch.resize(entries.size()); // reserved for every claim
+  sort_with_scratch(std::span<QueueEntry>(entries), std::span<QueueEntry>(scratch),
+                    [](const QueueEntry& a, const QueueEntry& b) {
+                      if (a.start != b.start) return a.start < b.start;
+                      return a.key != b.key ? a.key < b.key : a.claim < b.claim;
+                    });
   for (std::size_t k = 0; k < entries.size(); ++k)
     claims[k] = entries[k].claim;
 }
@@ -118,7 +119,7 @@ void pay_queue(const World& w, const PaymentQueueWrites& out, PaymentScratch& sc
       [&](std::size_t total) { queue.resize(total); }, // reserved for every claim
       [&](std::size_t rank, std::size_t c) { queue[rank] = static_cast<std::uint32_t>(c); });
   if (queue.empty()) return;
-  sort_in_queue_order(w, queue, scratch.queue_entries);
+  sort_in_queue_order(w, queue, scratch.queue_entries, scratch.queue_sort_buffer);
   std::vector<std::uint8_t>& blocked = scratch.blocked_accounts;
   std::fill(blocked.begin(), blocked.end(), 0);
   // Investment promotion places households only in vacancies on social capital's converted

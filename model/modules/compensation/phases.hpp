@@ -180,6 +180,7 @@ struct PaymentScratch {
   std::vector<double> claim_area;             ///< per mine: all claimants' damaged area
   std::vector<double> dividend_pool;          ///< per mine: one funder's dividends this month
   std::vector<QueueEntry> queue_entries;      ///< sort_in_queue_order's keys
+  std::vector<QueueEntry> queue_sort_buffer;  ///< sort_in_queue_order's merge buffer
   std::vector<std::size_t> chunk_first;       ///< collect_in_order's ranks per chunk
   std::vector<std::uint32_t> due_mine;        ///< the mine of each due round, in queue order
   std::vector<std::uint32_t> due_grouped;     ///< due rounds' positions, grouped by payer
@@ -198,6 +199,7 @@ struct PaymentScratch {
     due_grouped.reserve(w.claims.size());
     payment_queue.reserve(w.claims.size());
     queue_entries.reserve(w.claims.size());
+    queue_sort_buffer.reserve(w.claims.size());
   }
 };
 
@@ -235,9 +237,10 @@ struct PaymentParts {
 
 /// Sort `claims` into the order of the month's queues (offers, then payments): older
 /// negotiations first, then a random key the claim keeps while it waits, then the claim id.
-/// Each claim's key is drawn once, not once per comparison.
+/// Each claim's key is drawn once, not once per comparison. `entries` and `scratch` are the
+/// sort's space (reserved for every claim).
 void sort_in_queue_order(const World& w, std::vector<std::uint32_t>& claims,
-                         std::vector<QueueEntry>& entries);
+                         std::vector<QueueEntry>& entries, std::vector<QueueEntry>& scratch);
 
 /// Green-job vacancies on converted restored land funded by social capital that no one
 /// holds (docs/odd.md §3.5, §3.7 rev. 2): social capital's jobs, `green_jobs_per_ha` times its
