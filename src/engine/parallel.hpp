@@ -107,27 +107,21 @@ std::size_t collect_in_order(std::size_t n, std::vector<std::size_t>& first, Kee
   return total;
 }
 
-/// Sort `values` by `less` (a strict weak order) using `scratch` (at least values.size()
-/// elements) instead of allocating. From 2^14 elements, with two threads or more and outside
-/// a parallel region, two threads sort a half each and then merge them, each writing half of
-/// the output (the split found by binary search, ties taken from the first half first).
-/// For a total order (no two elements equivalent) the result is std::sort's for any thread
-/// count; otherwise equivalent elements may come in another order.
-template <class T, class Less>
-void sort_with_scratch(std::span<T> values, std::span<T> scratch, Less less) {
+/// Sort `values` on two threads: `sort_half(half, its part of scratch)` sorts each half by
+/// `less` at once, then each thread merges half of the output into `scratch` (at least
+/// values.size() elements; the split found by binary search, ties taken from the first half
+/// first, as a stable merge takes them), which is copied back.
+template <class T, class SortHalf, class Less>
+void sort_two_halves(std::span<T> values, std::span<T> scratch, SortHalf sort_half, Less less) {
   const std::size_t n = values.size();
-  if (n < (std::size_t{1} << 14) || omp_get_max_threads() < 2 || omp_in_parallel()) {
-    std::sort(values.begin(), values.end(), less);
-    return;
-  }
   const std::size_t half = n / 2;
   const std::span<T> a = values.first(half), b = values.subspan(half);
 #pragma omp parallel sections num_threads(2)
   {
 #pragma omp section
-    std::sort(a.begin(), a.end(), less);
+    sort_half(a, scratch.first(half));
 #pragma omp section
-    std::sort(b.begin(), b.end(), less);
+    sort_half(b, scratch.subspan(half, n - half));
   }
   // Where a merge has taken `half` elements: `split` of them from a, the rest from b.
   std::size_t lo = half > b.size() ? half - b.size() : 0, hi = std::min(half, a.size());
@@ -150,6 +144,22 @@ void sort_with_scratch(std::span<T> values, std::span<T> scratch, Less less) {
     merge(a.subspan(split), b.subspan(half - split), scratch.data() + half);
   }
   std::copy_n(scratch.data(), n, values.data());
+}
+
+/// Sort `values` by `less` (a strict weak order) using `scratch` (at least values.size()
+/// elements) instead of allocating: from 2^14 elements, with two threads or more and outside
+/// a parallel region, by sort_two_halves with std::sort. For a total order (no two elements
+/// equivalent) the result is std::sort's for any thread count; otherwise equivalent
+/// elements may come in another order.
+template <class T, class Less>
+void sort_with_scratch(std::span<T> values, std::span<T> scratch, Less less) {
+  if (values.size() < (std::size_t{1} << 14) || omp_get_max_threads() < 2 || omp_in_parallel()) {
+    std::sort(values.begin(), values.end(), less);
+    return;
+  }
+  sort_two_halves(
+      values, scratch,
+      [&](std::span<T> half, std::span<T>) { std::sort(half.begin(), half.end(), less); }, less);
 }
 
 } // namespace minesim

@@ -79,30 +79,6 @@ void serial_sort_ascending(std::span<double> values, std::span<double> scratch) 
     values[i] = from_order_key(std::bit_cast<std::uint64_t>(values[i]));
 }
 
-/// The position in `a` where a merge of sorted `a` and `b` has taken `taken` values
-/// (merge path: ties go to `a` first, as a stable merge takes them).
-std::size_t merge_split(std::span<const double> a, std::span<const double> b, std::size_t taken) {
-  std::size_t lo = taken > b.size() ? taken - b.size() : 0, hi = std::min(taken, a.size());
-  while (lo < hi) {
-    const std::size_t i = lo + (hi - lo) / 2; // is a[i] among the first `taken`?
-    if (order_key(a[i]) <= order_key(b[taken - i - 1]))
-      lo = i + 1;
-    else
-      hi = i;
-  }
-  return lo;
-}
-
-/// Merge sorted `a` and `b` into `out` by the order of order_key (so -0 before +0, as the
-/// radix sort orders them).
-void merge_keys(std::span<const double> a, std::span<const double> b, double* out) {
-  std::size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size())
-    *out++ = order_key(b[j]) < order_key(a[i]) ? b[j++] : a[i++];
-  out = std::copy(a.begin() + static_cast<std::ptrdiff_t>(i), a.end(), out);
-  std::copy(b.begin() + static_cast<std::ptrdiff_t>(j), b.end(), out);
-}
-
 } // namespace
 
 void sort_ascending(std::span<double> values, std::span<double> scratch) {
@@ -114,24 +90,9 @@ void sort_ascending(std::span<double> values, std::span<double> scratch) {
   // Two threads sort a half each, then merge their halves, each producing half of the
   // output. The sorted sequence is unique (keys order every bit pattern), so it is the
   // serial sort's, for any number of threads.
-  const std::size_t half = n / 2;
-  const std::span<double> a = values.first(half), b = values.subspan(half);
-#pragma omp parallel sections num_threads(2)
-  {
-#pragma omp section
-    serial_sort_ascending(a, scratch.first(half));
-#pragma omp section
-    serial_sort_ascending(b, scratch.subspan(half, n - half));
-  }
-  const std::size_t split = merge_split(a, b, half);
-#pragma omp parallel sections num_threads(2)
-  {
-#pragma omp section
-    merge_keys(a.first(split), b.first(half - split), scratch.data());
-#pragma omp section
-    merge_keys(a.subspan(split), b.subspan(half - split), scratch.data() + half);
-  }
-  std::copy_n(scratch.data(), n, values.data());
+  sort_two_halves(values, scratch, serial_sort_ascending, [](double x, double y) {
+    return order_key(x) < order_key(y); // so -0 before +0, as the radix sort orders them
+  });
 }
 
 double quantile_sorted(std::span<const double> sorted, double p) {
