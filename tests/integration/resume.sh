@@ -44,8 +44,23 @@ with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "r") as b:
 EOF
 }
 
+# Delays are fractions of the uninterrupted run's wall time, so that a kill lands inside a
+# run however fast the machine and the model are: ref_run runs it and keeps its time.
+ref_ms=0
+ref_run() {
+  local start
+  start=$(date +%s%N)
+  run -o "$tmp/ref.h5" --threads 1
+  ref_ms=$((($(date +%s%N) - start) / 1000000))
+}
+# A random delay of $1 to $2 percent of the reference run, in seconds.
+delay() {
+  local ms=$((ref_ms * ($1 + RANDOM % ($2 - $1 + 1)) / 100))
+  printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
+}
+
 # Starts `run -o $1 ARGS...` in the background, waits for its first checkpoint, then a random
-# further 0-0.5 s, and kills it with SIGKILL. Prints where it was killed.
+# further 5-20% of the reference run's time, and kills it with SIGKILL.
 kill_after_checkpoint() {
   local out=$1
   shift
@@ -56,7 +71,7 @@ kill_after_checkpoint() {
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.01
   done
-  sleep "0.$((RANDOM % 50))"
+  sleep "$(delay 5 20)"
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
@@ -66,7 +81,7 @@ kill_resume)
   # SIGKILL at a random step, twice (once in the resumed run), then --resume to the end: the
   # same datasets as an uninterrupted run, whether run, killed and resumed on 1 thread, on
   # 2, or resumed on another number of threads than it started on.
-  run -o "$tmp/ref.h5" --threads 1
+  ref_run
   echo "RANDOM seeded with ${MINESIM_TEST_SEED:=$$}"
   RANDOM=$MINESIM_TEST_SEED
   for threads in "1 1" "2 2" "1 2"; do
@@ -89,14 +104,14 @@ kill_resume)
 sigterm_checkpoint)
   # SIGTERM (Slurm's notice before the kill): a checkpoint and exit 130 with one line saying
   # how to continue; the .partial file reads as partial; --resume finishes it.
-  run -o "$tmp/ref.h5" --threads 1
+  ref_run
   run_in_background -o "$tmp/term.h5" --threads 1 2>"$tmp/err"
   pid=$!
   for _ in $(seq 1 3000); do
     [ -e "$tmp/term.h5.partial" ] && break
     sleep 0.01
   done
-  sleep 0.5
+  sleep "$(delay 20 40)"
   kill -TERM "$pid"
   rc=0
   wait "$pid" || rc=$?
@@ -174,7 +189,7 @@ damaged_partial)
   # A sound checkpoint beside a .partial file HDF5 cannot continue (as a kill in the middle
   # of a flush can leave): --resume says so in one line and runs again from step 0, which
   # gives the same file as an uninterrupted run.
-  run -o "$tmp/ref.h5" --threads 1
+  ref_run
   kill_after_checkpoint "$tmp/d.h5" --threads 1
   truncate -s $(($(stat -c %s "$tmp/d.h5.partial") / 2)) "$tmp/d.h5.partial"
   rc=0
