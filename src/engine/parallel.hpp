@@ -1,7 +1,8 @@
 #pragma once
 // Parallel loops whose results do not depend on the thread count. Sums over agents are
 // taken in fixed chunks, each summed serially, and the chunk totals are combined in chunk
-// order: the floating-point result is the same for 1 thread or 64.
+// order: the floating-point result is the same for 1 thread or 64. Collections keep index
+// order (collect_in_order), and the two-thread sorts give the serial order for a total order.
 #include <omp.h>
 
 #include <algorithm>

@@ -165,41 +165,33 @@ void quantiles_selected(std::span<const double> values, std::span<const double> 
   for (std::size_t t = 1; t < used; ++t)
     for (std::size_t b = 0; b < buckets; ++b)
       total[b] += scratch.histogram[t * buckets + b];
-  // The bucket of each wanted rank and its rank within the bucket, in one walk over the
-  // buckets with the ranks in ascending order.
-  std::array<std::size_t, 2 * max_probabilities> order{}, bucket{}, within{};
+  // One walk over the buckets with the ranks in ascending order marks the buckets that hold
+  // them and finds each rank's position among the gathered values once they are sorted:
+  // the values of the wanted buckets below its bucket, then its rank within the bucket.
+  std::array<std::size_t, 2 * max_probabilities> order{}, position{};
   for (std::size_t k = 0; k < wanted; ++k)
     order[k] = k;
   std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(wanted),
             [&](std::size_t a, std::size_t b) { return ranks[a] < ranks[b]; });
   scratch.wanted.assign(buckets, 0);
-  std::size_t below = 0, b = 0;
+  std::size_t below = 0, b = 0, gathered_below = 0;
   for (std::size_t j = 0; j < wanted; ++j) {
     const std::size_t k = order[j];
-    while (below + total[b] <= ranks[k])
+    while (below + total[b] <= ranks[k]) {
+      if (scratch.wanted[b] != 0) gathered_below += total[b];
       below += total[b++];
-    bucket[k] = b;
-    within[k] = ranks[k] - below;
+    }
     scratch.wanted[b] = 1;
+    position[k] = gathered_below + (ranks[k] - below);
   }
-  // Gather the wanted buckets' values and sort them: in that order each bucket's values are
-  // contiguous, after those of the wanted buckets below it.
+  // Gather the wanted buckets' values, in index order, and sort them.
   const std::size_t kept = collect_in_order(
       n, scratch.chunk_first,
       [&](std::size_t i) { return scratch.wanted[bucket_of(values[i])] != 0; }, [](std::size_t) {},
       [&](std::size_t rank, std::size_t i) { gathered[rank] = values[i]; });
   const std::span<double> sorted = gathered.first(kept);
   sort_ascending(sorted, sort_scratch);
-  const auto value_of_rank = [&](std::size_t k) {
-    std::size_t start = 0; // the values of the wanted buckets below bucket[k]
-    for (std::size_t j = 0; j < wanted; ++j) {
-      const bool first_of_its_bucket =
-          std::find(bucket.begin(), bucket.begin() + static_cast<std::ptrdiff_t>(j), bucket[j]) ==
-          bucket.begin() + static_cast<std::ptrdiff_t>(j);
-      if (first_of_its_bucket && bucket[j] < bucket[k]) start += total[bucket[j]];
-    }
-    return sorted[start + within[k]];
-  };
+  const auto value_of_rank = [&](std::size_t k) { return sorted[position[k]]; };
   for (std::size_t k = 0; k < probabilities.size(); ++k) {
     // quantile_sorted's interpolation, with its order statistics.
     const double h = static_cast<double>(n - 1) * probabilities[k];
